@@ -1,0 +1,107 @@
+package io.baton.ops;
+
+import io.baton.config.BatonConfig;
+import io.baton.config.ConfigException;
+import io.baton.config.Setting;
+import io.baton.node.NodeStartException;
+import io.baton.persistence.DatabaseUnavailableException;
+import io.baton.persistence.EmbeddedDatabase;
+import java.io.PrintStream;
+import java.util.Map;
+
+/** The {@code baton} command line. */
+public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new Main(System.out, System.err).run(args, System.getenv()));
+    }
+
+    int run(String[] args, Map<String, String> environment) {
+        String command = args.length == 0 ? "help" : args[0];
+        return switch (command) {
+            case "server" -> server(environment);
+            case "config" -> config(environment);
+            case "help", "--help", "-h" -> help(EXIT_OK);
+            default -> {
+                err.println("baton: unknown command '" + command + "'");
+                yield help(EXIT_USAGE);
+            }
+        };
+    }
+
+    private int help(int exitCode) {
+        PrintStream stream = exitCode == EXIT_OK ? out : err;
+        stream.println("""
+                usage: baton <command>
+
+                  server   start a node: scheduler + HTTP (health on /health/live and /health/ready)
+                  config   print the effective configuration (secrets masked) and exit
+                  help     show this text
+
+                Settings come from BATON_* environment variables (see the README); with no BATON_DB_URL
+                the node starts an embedded PostgreSQL in BATON_DATA_DIR (default ./.baton).""");
+        return exitCode;
+    }
+
+    private int config(Map<String, String> environment) {
+        try {
+            out.println(BatonConfig.load(environment));
+            return EXIT_OK;
+        } catch (ConfigException e) {
+            return configError(e);
+        }
+    }
+
+    private int server(Map<String, String> environment) {
+        BatonConfig config;
+        try {
+            config = BatonConfig.load(environment);
+        } catch (ConfigException e) {
+            return configError(e);
+        }
+        ShutdownSignal signal = new ShutdownSignal();
+        signal.install();
+        try (BatonServer server = BatonServer.start(config)) {
+            printWelcome(server);
+            String received = signal.await();
+            out.println("baton: " + received + " received, draining node " + server.node().nodeId());
+        } catch (DatabaseUnavailableException | NodeStartException e) {
+            err.println("baton: " + e.getMessage());
+            return EXIT_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILED;
+        }
+        out.println("baton: node stopped");
+        return EXIT_OK;
+    }
+
+    private int configError(ConfigException e) {
+        err.println("baton: configuration error: " + e.getMessage());
+        return EXIT_USAGE;
+    }
+
+    private void printWelcome(BatonServer server) {
+        BatonConfig config = server.node().config();
+        out.println("baton: node " + server.node().nodeId() + " ready on http://" + config.http().host() + ":"
+                + server.httpPort() + "  (GET /health/ready)");
+        server.node().embeddedDatabase().ifPresentOrElse(db -> {
+            out.println("baton: embedded PostgreSQL 17, data in " + db.dataDirectory());
+            out.println("baton: connect with psql 'postgresql://" + EmbeddedDatabase.USER + "@localhost:" + db.port()
+                    + "/" + EmbeddedDatabase.DATABASE_NAME + "'");
+            out.println("baton: to use your own PostgreSQL instead, set " + Setting.DB_URL.envName() + ", "
+                    + Setting.DB_USER.envName() + " and " + Setting.DB_PASSWORD.envName());
+        }, () -> out.println("baton: database " + server.node().database().url().replaceAll("\\?.*", "")));
+    }
+}

@@ -1,0 +1,58 @@
+package io.baton.ops.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the node's one Javalin app from route tables. Handlers throw; this is the one place that turns exceptions
+ * into RFC 9457 problem+json answers. Unexpected errors never echo their message to the client.
+ */
+public final class HttpApp {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApp.class);
+
+    private HttpApp() {
+    }
+
+    public static Javalin create(ObjectMapper json, List<RouteTable> tables) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.http.maxRequestSize = 1024 * 1024;
+            tables.forEach(table -> table.register(config.routes));
+            config.routes.exception(ProblemException.class, (e, ctx) ->
+                    problem(ctx, e.status(), e.title(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, 500, "Internal Server Error",
+                        "The server failed to handle this request; the error is in its log.");
+            });
+            config.routes.error(404, ctx -> {
+                if (!isProblem(ctx)) {
+                    problem(ctx, 404, "Not Found", "No resource at " + ctx.method() + " " + ctx.path() + ".");
+                }
+            });
+            config.routes.error(405, ctx -> {
+                if (!isProblem(ctx)) {
+                    problem(ctx, 405, "Method Not Allowed", ctx.method() + " is not supported on " + ctx.path() + ".");
+                }
+            });
+        });
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith(Problem.CONTENT_TYPE);
+    }
+
+    public static void problem(Context ctx, int status, String title, String detail) {
+        ctx.status(status);
+        ctx.json(new Problem("about:blank", title, status, detail, ctx.path()));
+        ctx.contentType(Problem.CONTENT_TYPE);
+    }
+}

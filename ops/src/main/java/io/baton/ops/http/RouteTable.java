@@ -1,0 +1,9 @@
+package io.baton.ops.http;
+
+import io.javalin.config.RoutesConfig;
+
+/** One HTTP surface's routes, registered into the node's single Javalin app. */
+@FunctionalInterface
+public interface RouteTable {
+    void register(RoutesConfig routes);
+}

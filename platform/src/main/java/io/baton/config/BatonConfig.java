@@ -1,0 +1,39 @@
+package io.baton.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The node's whole configuration, validated once and immutable. Read it with {@link #fromEnv()} in a server or
+ * {@link #load(Map)} when embedding Baton or in tests; both go through the same validation in {@link ConfigReader}.
+ *
+ * @param database        where the data lives
+ * @param http            the HTTP listener
+ * @param cluster         Quartz cluster membership and timing
+ * @param dataDir         directory for the embedded database
+ * @param shutdownGrace   how long running work may finish on shutdown
+ * @param quartzOverrides raw {@code org.quartz.*} properties from the configuration file, applied last
+ */
+public record BatonConfig(DatabaseConfig database, HttpConfig http, ClusterConfig cluster, Path dataDir,
+                          Duration shutdownGrace, Map<String, String> quartzOverrides) {
+
+    public BatonConfig {
+        quartzOverrides = Map.copyOf(quartzOverrides);
+    }
+
+    /** Reads the process environment (and {@code BATON_CONFIG_FILE} if set). */
+    public static BatonConfig fromEnv() {
+        return load(System.getenv());
+    }
+
+    /** Reads the given variables as if they were the environment. */
+    public static BatonConfig load(Map<String, String> variables) {
+        return new ConfigReader(variables).read();
+    }
+
+    /** The directory the embedded PostgreSQL keeps its files in. */
+    public Path embeddedDataDir() {
+        return dataDir.resolve("postgres");
+    }
+}

@@ -1,0 +1,197 @@
+package io.baton.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns variables (environment, then the optional file underneath) into a validated {@link BatonConfig}. */
+final class ConfigReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigReader.class);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final String QUARTZ_PREFIX = "org.quartz.";
+    private static final int MIN_SPARE_CONNECTIONS = 4;
+
+    private final Map<String, String> values = new HashMap<>();
+    private final Map<String, String> quartzOverrides = new TreeMap<>();
+
+    ConfigReader(Map<String, String> environment) {
+        String file = environment.getOrDefault(Setting.CONFIG_FILE.envName(), "").trim();
+        if (!file.isEmpty()) {
+            readFile(file);
+        }
+        environment.forEach((name, value) -> {
+            if (!name.startsWith("BATON_")) {
+                return;
+            }
+            if (Setting.byEnvName(name).isPresent()) {
+                values.put(name, value);
+            } else if (!name.startsWith("BATON_TEST_")) {
+                LOG.warn("Ignoring unknown environment variable {} (not a Baton setting; check the spelling)", name);
+            }
+        });
+    }
+
+    private void readFile(String file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException | InvalidPathException e) {
+            throw new ConfigException(Setting.CONFIG_FILE.envName(), "cannot read '" + file + "': " + e.getMessage());
+        }
+        for (String key : properties.stringPropertyNames()) {
+            String value = properties.getProperty(key).trim();
+            if (key.startsWith(QUARTZ_PREFIX)) {
+                quartzOverrides.put(key, value);
+            } else if (Setting.byEnvName(key).filter(s -> s != Setting.CONFIG_FILE).isPresent()) {
+                values.put(key, value);
+            } else {
+                throw new ConfigException(key, "unknown setting in " + file
+                        + " (expected one of the BATON_* names in the README, or an org.quartz.* property)");
+            }
+        }
+    }
+
+    BatonConfig read() {
+        DatabaseConfig database = new DatabaseConfig(
+                jdbcUrl(),
+                text(Setting.DB_USER),
+                raw(Setting.DB_PASSWORD),
+                integer(Setting.DB_POOL_SIZE, 2, 1000),
+                integer(Setting.EMBEDDED_DB_PORT, 0, 65535));
+        HttpConfig http = new HttpConfig(text(Setting.HTTP_HOST), integer(Setting.HTTP_PORT, 0, 65535));
+        ClusterConfig cluster = new ClusterConfig(
+                text(Setting.CLUSTER_NAME),
+                nodeId(),
+                integer(Setting.WORKER_THREADS, 1, 500),
+                duration(Setting.CHECKIN_INTERVAL, Duration.ofMillis(100)),
+                duration(Setting.FAILURE_GRACE, Duration.ZERO),
+                duration(Setting.IDLE_WAIT, Duration.ofMillis(100)),
+                duration(Setting.DB_RETRY_INTERVAL, Duration.ofMillis(100)));
+        if (database.poolSize() < cluster.workerThreads() + MIN_SPARE_CONNECTIONS) {
+            throw new ConfigException(Setting.DB_POOL_SIZE.envName(), "is " + database.poolSize()
+                    + " but must be at least " + Setting.WORKER_THREADS.envName() + " + " + MIN_SPARE_CONNECTIONS
+                    + " = " + (cluster.workerThreads() + MIN_SPARE_CONNECTIONS));
+        }
+        return new BatonConfig(database, http, cluster, path(Setting.DATA_DIR),
+                duration(Setting.SHUTDOWN_GRACE, Duration.ZERO), quartzOverrides);
+    }
+
+    private String raw(Setting setting) {
+        return values.getOrDefault(setting.envName(), setting.defaultValue());
+    }
+
+    private String text(Setting setting) {
+        String value = raw(setting).trim();
+        if (value.isEmpty()) {
+            throw new ConfigException(setting.envName(), "must not be empty");
+        }
+        return value;
+    }
+
+    private int integer(Setting setting, int min, int max) {
+        String value = raw(setting).trim();
+        int number;
+        try {
+            number = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting.envName(), "'" + value + "' is not a whole number");
+        }
+        if (number < min || number > max) {
+            throw new ConfigException(setting.envName(), number + " is out of range " + min + ".." + max);
+        }
+        return number;
+    }
+
+    private Duration duration(Setting setting, Duration min) {
+        String value = raw(setting).trim().toLowerCase(Locale.ROOT);
+        Duration duration;
+        Matcher matcher = DURATION.matcher(value);
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            duration = switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        } else {
+            try {
+                duration = Duration.parse(value.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(setting.envName(), "'" + value
+                        + "' is not a duration (use e.g. 500ms, 2s, 5m, 1h or ISO-8601 like PT2S)");
+            }
+        }
+        if (duration.compareTo(min) < 0) {
+            throw new ConfigException(setting.envName(), value + " is shorter than the minimum " + min.toMillis() + "ms");
+        }
+        return duration;
+    }
+
+    private Path path(Setting setting) {
+        String value = text(setting);
+        try {
+            return Path.of(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new ConfigException(setting.envName(), "'" + value + "' is not a valid path");
+        }
+    }
+
+    private String jdbcUrl() {
+        String url = raw(Setting.DB_URL).trim();
+        if (url.isEmpty()) {
+            return null;
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(Setting.DB_URL.envName(), "must be a PostgreSQL JDBC URL starting with "
+                    + "jdbc:postgresql://, for example jdbc:postgresql://db.internal:5432/baton");
+        }
+        if (org.postgresql.Driver.parseURL(url, null) == null) {
+            throw new ConfigException(Setting.DB_URL.envName(), "is not a valid PostgreSQL JDBC URL; expected "
+                    + "jdbc:postgresql://host[:port]/database[?options]");
+        }
+        return url;
+    }
+
+    private String nodeId() {
+        String value = raw(Setting.NODE_ID).trim();
+        if (!value.isEmpty()) {
+            if (value.length() > 100 || !value.matches("[A-Za-z0-9._:-]+")) {
+                throw new ConfigException(Setting.NODE_ID.envName(),
+                        "must be 1-100 characters of letters, digits, '.', '_', ':' or '-'");
+            }
+            return value;
+        }
+        byte[] random = new byte[3];
+        new SecureRandom().nextBytes(random);
+        return hostName() + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
+    }
+
+    private static String hostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "");
+            return name.isEmpty() ? "node" : name.length() > 60 ? name.substring(0, 60) : name;
+        } catch (UnknownHostException e) {
+            return "node";
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.baton.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every setting Baton reads, with its default and what it does. This enum is the single source of truth: the
+ * README's configuration table lists exactly these names (a test checks it), and an unknown {@code BATON_*} name in
+ * the configuration file stops start-up.
+ */
+public enum Setting {
+    CONFIG_FILE("BATON_CONFIG_FILE", "", false,
+            "Optional properties file with any of these settings (environment variables win over the file). "
+                    + "Keys starting with `org.quartz.` are passed to Quartz as overrides."),
+    DB_URL("BATON_DB_URL", "", false,
+            "JDBC URL of an external PostgreSQL, e.g. `jdbc:postgresql://db:5432/baton`. Empty: Baton starts an "
+                    + "embedded PostgreSQL 17 in `BATON_DATA_DIR`."),
+    DB_USER("BATON_DB_USER", "postgres", false, "Database user."),
+    DB_PASSWORD("BATON_DB_PASSWORD", "", true, "Database password (never logged)."),
+    DB_POOL_SIZE("BATON_DB_POOL_SIZE", "20", false,
+            "Maximum connections in this node's pool; must exceed `BATON_WORKER_THREADS` by at least 4."),
+    DATA_DIR("BATON_DATA_DIR", ".baton", false,
+            "Directory for the embedded PostgreSQL's data (`<dir>/postgres`); survives restarts."),
+    EMBEDDED_DB_PORT("BATON_EMBEDDED_DB_PORT", "0", false,
+            "Port of the embedded PostgreSQL; 0 picks a free port at each start (the URL is printed)."),
+    HTTP_HOST("BATON_HTTP_HOST", "0.0.0.0", false, "Interface the HTTP server binds."),
+    HTTP_PORT("BATON_HTTP_PORT", "8080", false, "HTTP port (0 picks a free port)."),
+    NODE_ID("BATON_NODE_ID", "", false,
+            "Unique id of this node in the cluster. Empty: `<hostname>-<pid>-<random>`."),
+    CLUSTER_NAME("BATON_CLUSTER_NAME", "baton", false,
+            "Quartz scheduler name; nodes with the same name and database form one cluster."),
+    WORKER_THREADS("BATON_WORKER_THREADS", "8", false, "Quartz worker threads on this node."),
+    CHECKIN_INTERVAL("BATON_CHECKIN_INTERVAL", "1s", false,
+            "How often a node writes its heartbeat to the cluster table (Quartz `clusterCheckinInterval`)."),
+    FAILURE_GRACE("BATON_FAILURE_GRACE", "1s", false,
+            "Extra silence after a missed check-in before a node is declared dead (Quartz hard-codes 7.5 s)."),
+    IDLE_WAIT("BATON_IDLE_WAIT", "2s", false,
+            "How long an idle scheduler waits before polling for triggers created on other nodes."),
+    DB_RETRY_INTERVAL("BATON_DB_RETRY_INTERVAL", "1s", false,
+            "Pause before the scheduler retries after losing the database (Quartz default 15 s)."),
+    SHUTDOWN_GRACE("BATON_SHUTDOWN_GRACE", "30s", false,
+            "On SIGTERM, how long running work may finish before the node stops anyway."),
+    LOG_LEVEL("BATON_LOG_LEVEL", "INFO", false,
+            "Root log level of the server (`TRACE`..`ERROR`); read by its logback configuration.");
+
+    private final String envName;
+    private final String defaultValue;
+    private final boolean secret;
+    private final String description;
+
+    Setting(String envName, String defaultValue, boolean secret, String description) {
+        this.envName = envName;
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+        this.description = description;
+    }
+
+    public String envName() {
+        return envName;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean secret() {
+        return secret;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static Optional<Setting> byEnvName(String name) {
+        return Arrays.stream(values()).filter(s -> s.envName.equals(name)).findFirst();
+    }
+}

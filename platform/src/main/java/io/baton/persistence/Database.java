@@ -1,0 +1,109 @@
+package io.baton.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node's connection pool and schema migrations. */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final HikariDataSource dataSource;
+    private final String url;
+
+    private Database(HikariDataSource dataSource, String url) {
+        this.dataSource = dataSource;
+        this.url = url;
+    }
+
+    /**
+     * Opens a pool and checks that the database answers.
+     *
+     * @throws DatabaseUnavailableException with a one-line reason when it cannot connect
+     */
+    public static Database connect(String url, String user, String password, int poolSize, String poolName) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        config.setValidationTimeout(Duration.ofSeconds(3).toMillis());
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", poolName);
+        try {
+            return new Database(new HikariDataSource(config), url);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new DatabaseUnavailableException("cannot connect to " + withoutQuery(url) + " as " + user + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /**
+     * Applies the versioned migrations under {@code db/migration}. Flyway holds a PostgreSQL advisory lock while it
+     * migrates, so nodes starting together apply each migration once.
+     */
+    public MigrateResult migrate() {
+        MigrateResult result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        LOG.info("Database schema at version {} ({} migration(s) applied now)", result.targetSchemaVersion,
+                result.migrationsExecuted);
+        return result;
+    }
+
+    /** Whether the database answers a trivial query within {@code timeout}. */
+    public boolean isReachable(Duration timeout) {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+            statement.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The URL without its query string, which may carry a password. */
+    public static String withoutQuery(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.replaceAll("\\s+", " ").trim();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

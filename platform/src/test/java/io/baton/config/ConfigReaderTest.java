@@ -1,0 +1,136 @@
+package io.baton.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigReaderTest {
+
+    @Test
+    void everySettingHasItsDocumentedDefaultWhenNothingIsSet() {
+        BatonConfig config = BatonConfig.load(Map.of());
+
+        assertThat(config.database().externalUrl()).isEmpty();
+        assertThat(config.database().user()).isEqualTo("postgres");
+        assertThat(config.database().poolSize()).isEqualTo(20);
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.dataDir()).isEqualTo(Path.of(".baton").toAbsolutePath().normalize());
+        assertThat(config.embeddedDataDir()).isEqualTo(config.dataDir().resolve("postgres"));
+        assertThat(config.cluster().name()).isEqualTo("baton");
+        assertThat(config.cluster().workerThreads()).isEqualTo(8);
+        assertThat(config.cluster().checkinInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.cluster().failureGrace()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.cluster().idleWait()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.cluster().nodeId()).matches("[A-Za-z0-9._-]+-\\d+-[0-9a-f]{6}");
+    }
+
+    @Test
+    void twoNodesWithoutAnExplicitIdGetDifferentIds() {
+        assertThat(BatonConfig.load(Map.of()).cluster().nodeId())
+                .isNotEqualTo(BatonConfig.load(Map.of()).cluster().nodeId());
+    }
+
+    @Test
+    void aMalformedDatabaseUrlNamesTheSettingInOneLine() {
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_DB_URL", "postgres://db:5432/baton")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("BATON_DB_URL: must be a PostgreSQL JDBC URL")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_DB_URL", "jdbc:postgresql://db:notaport/baton")))
+                .hasMessageStartingWith("BATON_DB_URL: is not a valid PostgreSQL JDBC URL");
+    }
+
+    @Test
+    void aPasswordInTheUrlNeverAppearsInTheError() {
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_DB_URL", "postgresql://bob:hunter2@db/baton")))
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void portsOutOfRangeAndNonNumbersAreRejected() {
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_HTTP_PORT", "70000")))
+                .hasMessage("BATON_HTTP_PORT: 70000 is out of range 0..65535");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_HTTP_PORT", "eighty")))
+                .hasMessage("BATON_HTTP_PORT: 'eighty' is not a whole number");
+    }
+
+    @Test
+    void durationsAcceptShortAndIsoForms() {
+        BatonConfig config = BatonConfig.load(Map.of(
+                "BATON_CHECKIN_INTERVAL", "500ms", "BATON_FAILURE_GRACE", "PT2S", "BATON_SHUTDOWN_GRACE", "1m"));
+
+        assertThat(config.cluster().checkinInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.cluster().failureGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_IDLE_WAIT", "soon")))
+                .hasMessageStartingWith("BATON_IDLE_WAIT: 'soon' is not a duration");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_CHECKIN_INTERVAL", "10ms")))
+                .hasMessageStartingWith("BATON_CHECKIN_INTERVAL: 10ms is shorter than the minimum");
+    }
+
+    @Test
+    void thePoolMustLeaveRoomBeyondTheWorkerThreads() {
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_WORKER_THREADS", "20", "BATON_DB_POOL_SIZE", "20")))
+                .hasMessage("BATON_DB_POOL_SIZE: is 20 but must be at least BATON_WORKER_THREADS + 4 = 24");
+    }
+
+    @Test
+    void theFileIsReadUnderTheEnvironmentAndPassesQuartzPropertiesThrough(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("baton.properties");
+        Files.writeString(file, """
+                BATON_HTTP_PORT=9090
+                BATON_DB_USER=fromfile
+                org.quartz.jobStore.misfireThreshold=5000
+                """);
+
+        BatonConfig config = BatonConfig.load(Map.of("BATON_CONFIG_FILE", file.toString(), "BATON_DB_USER", "env"));
+
+        assertThat(config.http().port()).isEqualTo(9090);
+        assertThat(config.database().user()).isEqualTo("env");
+        assertThat(config.quartzOverrides()).containsEntry("org.quartz.jobStore.misfireThreshold", "5000");
+    }
+
+    @Test
+    void anUnknownSettingInTheFileStopsStartUp(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("baton.properties");
+        Files.writeString(file, "BATON_DB_ULR=jdbc:postgresql://db/baton\n");
+
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_CONFIG_FILE", file.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("BATON_DB_ULR: unknown setting in " + file);
+    }
+
+    @Test
+    void aMissingFileIsReportedAgainstTheFileSetting() {
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_CONFIG_FILE", "/nonexistent/baton.properties")))
+                .hasMessageStartingWith("BATON_CONFIG_FILE: cannot read '/nonexistent/baton.properties'");
+    }
+
+    @Test
+    void secretsAreMaskedWhenTheConfigurationIsPrinted() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BATON_DB_URL", "jdbc:postgresql://db:5432/baton");
+        env.put("BATON_DB_PASSWORD", "s3cret-pa55");
+
+        String printed = BatonConfig.load(env).toString();
+
+        assertThat(printed).doesNotContain("s3cret-pa55").contains("password=****");
+    }
+
+    @Test
+    void nodeIdsAreValidated() {
+        assertThat(BatonConfig.load(Map.of("BATON_NODE_ID", "node-a")).cluster().nodeId()).isEqualTo("node-a");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_NODE_ID", "node a")))
+                .hasMessageStartingWith("BATON_NODE_ID: must be");
+    }
+}
