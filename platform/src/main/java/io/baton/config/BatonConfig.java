@@ -13,10 +13,13 @@ import java.util.Map;
  * @param cluster         Quartz cluster membership and timing
  * @param dataDir         directory for the embedded database
  * @param shutdownGrace   how long running work may finish on shutdown
+ * @param execution       how tasks are run
+ * @param agentsDir       directory of agent jars for the server, or {@code null}
  * @param quartzOverrides raw {@code org.quartz.*} properties from the configuration file, applied last
  */
 public record BatonConfig(DatabaseConfig database, HttpConfig http, ClusterConfig cluster, Path dataDir,
-                          Duration shutdownGrace, Map<String, String> quartzOverrides) {
+                          Duration shutdownGrace, ExecutionConfig execution, Path agentsDir,
+                          Map<String, String> quartzOverrides) {
 
     public BatonConfig {
         quartzOverrides = Map.copyOf(quartzOverrides);

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import io.baton.execution.FaultPoint;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -19,6 +21,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,15 +86,35 @@ final class ConfigReader {
                 integer(Setting.WORKER_THREADS, 1, 500),
                 duration(Setting.CHECKIN_INTERVAL, Duration.ofMillis(100)),
                 duration(Setting.FAILURE_GRACE, Duration.ZERO),
-                duration(Setting.IDLE_WAIT, Duration.ofMillis(100)),
+                duration(Setting.IDLE_WAIT, Duration.ofSeconds(1)),
                 duration(Setting.DB_RETRY_INTERVAL, Duration.ofMillis(100)));
         if (database.poolSize() < cluster.workerThreads() + MIN_SPARE_CONNECTIONS) {
             throw new ConfigException(Setting.DB_POOL_SIZE.envName(), "is " + database.poolSize()
                     + " but must be at least " + Setting.WORKER_THREADS.envName() + " + " + MIN_SPARE_CONNECTIONS
                     + " = " + (cluster.workerThreads() + MIN_SPARE_CONNECTIONS));
         }
+        ExecutionConfig execution = new ExecutionConfig(
+                integer(Setting.SLICE_MAX_STEPS, 1, 10_000),
+                duration(Setting.SLICE_MAX_TIME, Duration.ofMillis(1)),
+                duration(Setting.RECONCILE_INTERVAL, Duration.ofMillis(100)),
+                duration(Setting.STALE_AFTER, Duration.ofMillis(100)),
+                faultPoint());
+        String agentsDir = raw(Setting.AGENTS_DIR).trim();
         return new BatonConfig(database, http, cluster, path(Setting.DATA_DIR),
-                duration(Setting.SHUTDOWN_GRACE, Duration.ZERO), quartzOverrides);
+                duration(Setting.SHUTDOWN_GRACE, Duration.ZERO), execution,
+                agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), quartzOverrides);
+    }
+
+    private ExecutionConfig.FaultPointSpec faultPoint() {
+        String value = raw(Setting.FAULT_POINT).trim();
+        if (value.isEmpty()) {
+            return null;
+        }
+        String[] parts = value.split(":", 2);
+        FaultPoint point = FaultPoint.byLabel(parts[0]).orElseThrow(() -> new ConfigException(
+                Setting.FAULT_POINT.envName(), "unknown fault point '" + parts[0] + "' (use "
+                + Arrays.stream(FaultPoint.values()).map(FaultPoint::label).collect(Collectors.joining(", ")) + ")"));
+        return new ExecutionConfig.FaultPointSpec(point, parts.length > 1 && !parts[1].isBlank() ? parts[1] : null);
     }
 
     private String raw(Setting setting) {

@@ -1,21 +1,48 @@
 package io.baton.node;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.agent.Agent;
+import io.baton.agent.AgentRegistry;
 import io.baton.config.BatonConfig;
+import io.baton.event.EngineEvents;
+import io.baton.event.EngineListener;
+import io.baton.event.MetricsListener;
+import io.baton.execution.FaultInjector;
+import io.baton.execution.HaltingFaultInjector;
+import io.baton.execution.Reconciler;
+import io.baton.execution.TaskJob;
+import io.baton.execution.TaskJobFactory;
+import io.baton.execution.TaskRunner;
+import io.baton.json.JsonMappers;
 import io.baton.persistence.Database;
 import io.baton.persistence.EmbeddedDatabase;
 import io.baton.quartz.ClusterSchedulerFactory;
+import io.baton.quartz.TaskTriggers;
+import io.baton.task.TaskRepository;
+import io.baton.task.TaskService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.simpl.PropertySettingJobFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Baton node: its database (external, or the embedded one), the schema, and its member of the Quartz cluster.
- * {@link #start(BatonConfig)} returns a running node; {@link #close()} drains it.
+ * One Baton node: its database (external, or the embedded one), the schema, its member of the Quartz cluster, the
+ * task engine and the reconciler. Build one with {@link #builder(BatonConfig)}; {@link #close()} drains it.
+ *
+ * <pre>{@code
+ * try (BatonNode node = BatonNode.builder(BatonConfig.fromEnv()).agent(myAgent).start()) {
+ *     node.tasks().start("my-agent", input, "order-42");
+ * }
+ * }</pre>
  */
 public final class BatonNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatonNode.class);
@@ -25,25 +52,92 @@ public final class BatonNode implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final Database database;
     private final Scheduler scheduler;
+    private final TaskRunner runner;
+    private final Reconciler reconciler;
+    private final TaskService tasks;
+    private final PrometheusMeterRegistry metrics;
+    private final ObjectMapper json;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler) {
+    private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
+                      TaskRunner runner, Reconciler reconciler, TaskService tasks, PrometheusMeterRegistry metrics,
+                      ObjectMapper json) {
         this.config = config;
         this.embedded = embedded;
         this.database = database;
         this.scheduler = scheduler;
+        this.runner = runner;
+        this.reconciler = reconciler;
+        this.tasks = tasks;
+        this.metrics = metrics;
+        this.json = json;
     }
 
-    /**
-     * Connects to (or starts) the database, migrates the schema and starts the scheduler.
-     *
-     * @throws io.baton.persistence.DatabaseUnavailableException when the database cannot be reached
-     * @throws NodeStartException when anything else prevents the node from starting
-     */
+    public static Builder builder(BatonConfig config) {
+        return new Builder(config);
+    }
+
+    /** A node without agents (it still serves the cluster: recovery, health). */
     public static BatonNode start(BatonConfig config) {
+        return builder(config).start();
+    }
+
+    /** Collects what a node needs besides its configuration. */
+    public static final class Builder {
+        private final BatonConfig config;
+        private final List<Agent> agents = new ArrayList<>();
+        private final List<EngineListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private FaultInjector faults;
+
+        private Builder(BatonConfig config) {
+            this.config = config;
+        }
+
+        public Builder agent(Agent agent) {
+            agents.add(agent);
+            return this;
+        }
+
+        public Builder agents(List<Agent> more) {
+            agents.addAll(more);
+            return this;
+        }
+
+        public Builder listener(EngineListener listener) {
+            listeners.add(listener);
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            clock = value;
+            return this;
+        }
+
+        /** Overrides the fault injector armed by {@code BATON_FAULT_POINT} (tests). */
+        public Builder faultInjector(FaultInjector value) {
+            faults = value;
+            return this;
+        }
+
+        /**
+         * Connects to (or starts) the database, migrates the schema and starts the scheduler and the reconciler.
+         *
+         * @throws io.baton.persistence.DatabaseUnavailableException when the database cannot be reached
+         * @throws NodeStartException when anything else prevents the node from starting
+         */
+        public BatonNode start() {
+            return BatonNode.start(this);
+        }
+    }
+
+    private static BatonNode start(Builder builder) {
+        BatonConfig config = builder.config;
         String nodeId = config.cluster().nodeId();
+        AgentRegistry agents = new AgentRegistry(builder.agents);
         EmbeddedDatabase embedded = null;
         Database database = null;
+        TaskRunner runner = null;
         try {
             String url;
             String user;
@@ -60,22 +154,56 @@ public final class BatonNode implements AutoCloseable {
             }
             database = Database.connect(url, user, password, config.database().poolSize(), "baton-" + nodeId);
             database.migrate();
+
+            ObjectMapper json = JsonMappers.create();
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            List<EngineListener> listeners = new ArrayList<>(builder.listeners);
+            listeners.add(new MetricsListener(metrics));
+            EngineEvents events = new EngineEvents(listeners, nodeId, builder.clock);
+            TaskRepository repository = new TaskRepository(database.dataSource(), json);
             Scheduler scheduler = ClusterSchedulerFactory.create(config.cluster(), database.dataSource(),
-                    config.quartzOverrides(), new PropertySettingJobFactory());
+                    config.quartzOverrides(), (bundle, s) -> {
+                        throw new SchedulerException("the node is still starting");
+                    });
+            TaskTriggers triggers = new TaskTriggers(scheduler);
+            runner = new TaskRunner(repository, triggers, agents, events, faultInjector(builder), config.execution(),
+                    builder.clock, nodeId, json);
+            scheduler.setJobFactory(new TaskJobFactory(runner));
+            triggers.registerJob(TaskJob.class);
+            Reconciler reconciler = new Reconciler(repository, triggers, runner, events, config.execution(),
+                    builder.clock, nodeId);
+            TaskService tasks = new TaskService(repository, triggers, agents, events, builder.clock);
             scheduler.start();
-            LOG.info("Node {} started in cluster '{}' on {}", nodeId, config.cluster().name(),
-                    Database.withoutQuery(url));
-            return new BatonNode(config, embedded, database, scheduler);
+            reconciler.start();
+            LOG.info("Node {} started in cluster '{}' on {} with agents {}", nodeId, config.cluster().name(),
+                    Database.withoutQuery(url), agents.all().stream().map(Agent::name).toList());
+            return new BatonNode(config, embedded, database, scheduler, runner, reconciler, tasks, metrics, json);
         } catch (SchedulerException e) {
-            closeQuietly(database, embedded);
+            closeQuietly(runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(database, embedded);
+            closeQuietly(runner, database, embedded);
             throw e;
         }
     }
 
-    private static void closeQuietly(Database database, EmbeddedDatabase embedded) {
+    private static FaultInjector faultInjector(Builder builder) {
+        if (builder.faults != null) {
+            return builder.faults;
+        }
+        var spec = builder.config.execution().faultPoint();
+        if (spec == null) {
+            return FaultInjector.NONE;
+        }
+        LOG.warn("Fault point ARMED: this node halts at {}{}", spec.point().label(),
+                spec.step() == null ? "" : " of step '" + spec.step() + "'");
+        return new HaltingFaultInjector(spec.point(), spec.step(), builder.config.cluster().nodeId(), System.out);
+    }
+
+    private static void closeQuietly(TaskRunner runner, Database database, EmbeddedDatabase embedded) {
+        if (runner != null) {
+            runner.close();
+        }
         if (database != null) {
             database.close();
         }
@@ -96,9 +224,29 @@ public final class BatonNode implements AutoCloseable {
         return database;
     }
 
+    /** Start, read and cancel tasks. */
+    public TaskService tasks() {
+        return tasks;
+    }
+
+    /** The node's JSON mapper. */
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /** Metrics in the Prometheus text format. */
+    public String scrapeMetrics() {
+        return metrics.scrape();
+    }
+
     /** The embedded database, when this node started one. */
-    public java.util.Optional<EmbeddedDatabase> embeddedDatabase() {
-        return java.util.Optional.ofNullable(embedded);
+    public Optional<EmbeddedDatabase> embeddedDatabase() {
+        return Optional.ofNullable(embedded);
+    }
+
+    /** Runs one reconciliation pass now (operators and tests; it also runs on its own timer). */
+    public int reconcileNow() {
+        return reconciler.reconcileOnce();
     }
 
     public NodeHealth health() {
@@ -114,9 +262,9 @@ public final class BatonNode implements AutoCloseable {
     }
 
     /**
-     * Drains the node: the scheduler stops taking work, running jobs get up to the configured shutdown grace, then
-     * the scheduler, the pool and (if any) the embedded database stop. Work still running after the grace is
-     * recovered by another node. Safe to call more than once.
+     * Drains the node: the scheduler stops taking work, running firings get up to the configured shutdown grace,
+     * then the scheduler, the pool and (if any) the embedded database stop. A firing still running after the grace
+     * is recovered by another node. Safe to call more than once.
      */
     @Override
     public void close() {
@@ -124,6 +272,7 @@ public final class BatonNode implements AutoCloseable {
             return;
         }
         LOG.info("Node {} draining (grace {}s)", nodeId(), config.shutdownGrace().toSeconds());
+        reconciler.close();
         try {
             scheduler.standby();
             Instant deadline = Instant.now().plus(config.shutdownGrace());
@@ -132,7 +281,7 @@ public final class BatonNode implements AutoCloseable {
             }
             int abandoned = scheduler.getCurrentlyExecutingJobs().size();
             if (abandoned > 0) {
-                LOG.warn("Node {} stopping with {} job(s) still running; another node will recover them",
+                LOG.warn("Node {} stopping with {} firing(s) still running; another node will recover them",
                         nodeId(), abandoned);
             }
             scheduler.shutdown(false);
@@ -141,7 +290,7 @@ public final class BatonNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeQuietly(database, embedded);
+            closeQuietly(runner, database, embedded);
             LOG.info("Node {} stopped", nodeId());
         }
     }

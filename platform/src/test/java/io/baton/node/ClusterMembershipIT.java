@@ -3,18 +3,16 @@ package io.baton.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.baton.config.BatonConfig;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
+import io.baton.testing.TestNodes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,8 +21,8 @@ class ClusterMembershipIT {
 
     @Test
     void twoNodesOnOneDatabaseJoinOneQuartzClusterAndAreReady(TestDatabase db) throws SQLException {
-        try (BatonNode a = BatonNode.start(config(db, "node-a"));
-             BatonNode b = BatonNode.start(config(db, "node-b"))) {
+        try (BatonNode a = BatonNode.start(TestNodes.config(db, "node-a"));
+             BatonNode b = BatonNode.start(TestNodes.config(db, "node-b"))) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(clusterMembers(db)).containsExactlyInAnyOrder("node-a", "node-b"));
             assertThat(a.health().ready()).isTrue();
@@ -35,17 +33,10 @@ class ClusterMembershipIT {
 
     @Test
     void aClosedNodeIsNoLongerReady(TestDatabase db) {
-        BatonNode node = BatonNode.start(config(db, "node-c"));
+        BatonNode node = BatonNode.start(TestNodes.config(db, "node-c"));
         node.close();
 
         assertThat(node.health().ready()).isFalse();
-    }
-
-    static BatonConfig config(TestDatabase db, String nodeId) {
-        Map<String, String> env = new HashMap<>(db.batonEnvironment());
-        env.put("BATON_NODE_ID", nodeId);
-        env.put("BATON_SHUTDOWN_GRACE", "2s");
-        return BatonConfig.load(env);
     }
 
     private static List<String> clusterMembers(TestDatabase db) throws SQLException {

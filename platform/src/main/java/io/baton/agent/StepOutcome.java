@@ -1,0 +1,61 @@
+package io.baton.agent;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a step decided. Create one with the factory methods: {@link #next()}, {@link #goTo(String)},
+ * {@link #sleep(Duration)}, {@link #complete(Object)}, {@link #fail(String)}.
+ */
+public sealed interface StepOutcome {
+
+    /** Run the next step in definition order. */
+    static StepOutcome next() {
+        return new Continue(null);
+    }
+
+    /** Run the named step next. */
+    static StepOutcome goTo(String step) {
+        return new Continue(Objects.requireNonNull(step, "step"));
+    }
+
+    /** Sleep durably (no thread, no memory held), then run the next step. */
+    static StepOutcome sleep(Duration duration) {
+        return new Sleep(duration, null);
+    }
+
+    /** Sleep durably, then run the named step. */
+    static StepOutcome sleep(Duration duration, String thenStep) {
+        return new Sleep(duration, Objects.requireNonNull(thenStep, "thenStep"));
+    }
+
+    /** Finish the task successfully with a JSON-serialisable result (may be {@code null}). */
+    static StepOutcome complete(Object result) {
+        return new Complete(result);
+    }
+
+    /** Finish the task as failed, without retrying. */
+    static StepOutcome fail(String reason) {
+        return new Fail(Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** @param step the step to run next, or {@code null} for the next in order */
+    record Continue(String step) implements StepOutcome {
+    }
+
+    /** @param step the step to run after waking, or {@code null} for the next in order */
+    record Sleep(Duration duration, String step) implements StepOutcome {
+        public Sleep {
+            Objects.requireNonNull(duration, "duration");
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("sleep duration must not be negative: " + duration);
+            }
+        }
+    }
+
+    record Complete(Object result) implements StepOutcome {
+    }
+
+    record Fail(String reason) implements StepOutcome {
+    }
+}

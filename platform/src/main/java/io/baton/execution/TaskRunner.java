@@ -1,0 +1,308 @@
+package io.baton.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.agent.Agent;
+import io.baton.agent.AgentRegistry;
+import io.baton.agent.Step;
+import io.baton.agent.StepOutcome;
+import io.baton.config.ExecutionConfig;
+import io.baton.event.EngineEvent.Type;
+import io.baton.event.EngineEvents;
+import io.baton.quartz.TaskTriggers;
+import io.baton.task.Checkpoint;
+import io.baton.task.Task;
+import io.baton.task.TaskRepository;
+import io.baton.task.TaskState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one firing of a task: claim it (a guarded RUNNABLE -> RUNNING that bumps the attempt number), then run
+ * consecutive steps, each followed by one checkpoint fenced by that attempt, until the task sleeps, finishes, fails a
+ * try, or the slice is used up and it yields to a fresh firing.
+ */
+public final class TaskRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final TaskRepository tasks;
+    private final TaskTriggers triggers;
+    private final AgentRegistry agents;
+    private final EngineEvents events;
+    private final FaultInjector faults;
+    private final ExecutionConfig settings;
+    private final Clock clock;
+    private final String node;
+    private final ObjectMapper json;
+    private final ErrorDetails errors;
+    private final StepInvoker invoker;
+    private final Set<UUID> runningHere = ConcurrentHashMap.newKeySet();
+
+    public TaskRunner(TaskRepository tasks, TaskTriggers triggers, AgentRegistry agents, EngineEvents events,
+                      FaultInjector faults, ExecutionConfig settings, Clock clock, String node, ObjectMapper json) {
+        this.tasks = tasks;
+        this.triggers = triggers;
+        this.agents = agents;
+        this.events = events;
+        this.faults = faults;
+        this.settings = settings;
+        this.clock = clock;
+        this.node = node;
+        this.json = json;
+        this.errors = new ErrorDetails(json);
+        this.invoker = new StepInvoker(node);
+    }
+
+    /** Whether this node is running the task right now. */
+    boolean isRunningHere(UUID taskId) {
+        return runningHere.contains(taskId);
+    }
+
+    /**
+     * Handles one firing for the task. {@code recovering} is set when Quartz re-fires a dead node's firing: then a
+     * task still RUNNING under that node is first taken back (guarded by its attempt and by the node being gone).
+     */
+    public void run(UUID taskId, boolean recovering) {
+        if (!runningHere.add(taskId)) {
+            return; // a duplicate firing on this node: the running one carries on
+        }
+        Instant followUp = null;
+        MDC.put("taskId", taskId.toString());
+        try {
+            Optional<Task> claimed = claim(taskId, recovering);
+            if (claimed.isPresent()) {
+                followUp = runSlice(claimed.get());
+            }
+        } finally {
+            runningHere.remove(taskId);
+            MDC.remove("taskId");
+        }
+        // Scheduled only now, so that the next firing cannot find this one still registered as running.
+        if (followUp != null) {
+            triggers.schedule(taskId, followUp);
+        }
+    }
+
+    /** What to do after a step: go on with {@code task}, or stop and fire again at {@code followUp} (if set). */
+    private record Next(Task task, Instant followUp) {
+        static final Next STOP = new Next(null, null);
+
+        static Next goOn(Task task) {
+            return new Next(task, null);
+        }
+
+        static Next fireAt(Instant at) {
+            return new Next(null, at);
+        }
+    }
+
+    private Optional<Task> claim(UUID taskId, boolean recovering) {
+        Instant now = clock.instant();
+        Optional<Task> claimed = tasks.claim(taskId, node, now);
+        if (claimed.isPresent()) {
+            return claimed;
+        }
+        Optional<Task> current = tasks.find(taskId);
+        if (current.isEmpty()) {
+            LOG.warn("Firing for unknown task {} ignored", taskId);
+            return Optional.empty();
+        }
+        Task task = current.get();
+        if (task.state() == TaskState.SLEEPING && tasks.wake(taskId, now)) {
+            return tasks.claim(taskId, node, now);
+        }
+        if (task.state() == TaskState.RUNNING && (recovering || node.equals(task.owner()))
+                && tasks.recover(taskId, task.attempt(), node.equals(task.owner()), triggers.clusterName(), now)) {
+            LOG.info("Task {} recovered from attempt {} on {}", taskId, task.attempt(), task.owner());
+            events.publish(Type.TASK_RECOVERED, taskId, task.agent(), task.nextStep(),
+                    "attempt " + task.attempt() + " on " + task.owner());
+            return tasks.claim(taskId, node, now);
+        }
+        if (task.state() == TaskState.RUNNABLE && task.wakeAt() != null && task.wakeAt().isAfter(now)) {
+            triggers.schedule(taskId, task.wakeAt()); // fired early (clock skew, duplicate): keep its date
+        }
+        return Optional.empty();
+    }
+
+    /** Runs steps until the task stops; returns when to fire it again, or {@code null}. */
+    private Instant runSlice(Task claimed) {
+        Task task = claimed;
+        Optional<Agent> agent = agents.find(task.agent());
+        if (agent.isEmpty()) {
+            finishWithoutStep(task, "agent '" + task.agent() + "' is not registered on node " + node);
+            return null;
+        }
+        Instant sliceEnd = clock.instant().plus(settings.sliceMaxTime());
+        for (int executed = 1; ; executed++) {
+            String stepName = task.nextStep() != null ? task.nextStep() : agent.get().firstStep().name();
+            Optional<Step> step = agent.get().step(stepName);
+            if (step.isEmpty()) {
+                finishWithoutStep(task, "step '" + stepName + "' no longer exists in agent '" + task.agent() + "'");
+                return null;
+            }
+            boolean yieldAfter = executed >= settings.sliceMaxSteps() || !clock.instant().isBefore(sliceEnd);
+            Next next = runStep(task, agent.get(), step.get(), yieldAfter);
+            if (next.task() == null) {
+                return next.followUp();
+            }
+            task = next.task();
+        }
+    }
+
+    /** Runs one try of a step and applies its outcome. */
+    private Next runStep(Task task, Agent agent, Step step, boolean yieldAfter) {
+        int seq = task.stepSeq() + 1;
+        int tries = task.stepAttempt() + 1;
+        ObjectNode state = task.context().deepCopy();
+        RunningStepContext context = new RunningStepContext(task.id(), task.input(), state, tries,
+                task.id() + ":" + seq, clock, LoggerFactory.getLogger("io.baton.agent." + agent.name()));
+        Instant started = clock.instant();
+        faults.reached(FaultPoint.BEFORE_STEP_BODY, task.id(), step.name());
+        events.publish(Type.STEP_STARTED, task.id(), agent.name(), step.name(), null);
+        StepOutcome outcome;
+        try {
+            outcome = invoker.invoke(step, context);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Next.STOP; // node shutting down: the reconciler or a recovery firing picks it up
+        } catch (Exception e) {
+            faults.reached(FaultPoint.AFTER_STEP_BODY, task.id(), step.name());
+            return handleFailure(task, agent, step, tries, e);
+        }
+        faults.reached(FaultPoint.AFTER_STEP_BODY, task.id(), step.name());
+        return applyOutcome(task, agent, step, outcome, state, tries, started, yieldAfter);
+    }
+
+    private Next applyOutcome(Task task, Agent agent, Step step, StepOutcome outcome, ObjectNode state,
+                              int tries, Instant started, boolean yieldAfter) {
+        Instant now = clock.instant();
+        if (outcome instanceof StepOutcome.Continue go) {
+            String next = go.step() != null ? go.step()
+                    : agent.stepAfter(step.name()).map(Step::name).orElse(null);
+            if (next == null) {
+                checkpoint(task, agent, step, TaskState.SUCCEEDED, state, null, state, null, null, "COMPLETE", tries,
+                        started);
+                return Next.STOP;
+            }
+            if (agent.step(next).isEmpty()) {
+                failAt(task, agent, step, state, "step '" + step.name() + "' went to unknown step '" + next + "'",
+                        tries, started);
+                return Next.STOP;
+            }
+            TaskState newState = yieldAfter ? TaskState.RUNNABLE : TaskState.RUNNING;
+            Optional<Task> saved = checkpoint(task, agent, step, newState, state, next, null, null, null, "CONTINUE",
+                    tries, started);
+            if (saved.isEmpty()) {
+                return Next.STOP;
+            }
+            return yieldAfter ? Next.fireAt(now) : Next.goOn(saved.get());
+        }
+        if (outcome instanceof StepOutcome.Sleep sleep) {
+            String next = sleep.step() != null ? sleep.step()
+                    : agent.stepAfter(step.name()).map(Step::name).orElse(null);
+            if (next == null || agent.step(next).isEmpty()) {
+                failAt(task, agent, step, state, "step '" + step.name() + "' sleeps but has no step to wake into",
+                        tries, started);
+                return Next.STOP;
+            }
+            Instant wakeAt = now.plus(sleep.duration());
+            return checkpoint(task, agent, step, TaskState.SLEEPING, state, next, null, null, wakeAt, "SLEEP", tries,
+                    started).isPresent() ? Next.fireAt(wakeAt) : Next.STOP;
+        }
+        if (outcome instanceof StepOutcome.Complete complete) {
+            JsonNode result = json.valueToTree(complete.result());
+            checkpoint(task, agent, step, TaskState.SUCCEEDED, state, null, result, null, null, "COMPLETE", tries,
+                    started);
+            return Next.STOP;
+        }
+        StepOutcome.Fail fail = (StepOutcome.Fail) outcome;
+        checkpoint(task, agent, step, TaskState.FAILED, state, null, null, errors.of("StepFailed", fail.reason()),
+                null, "FAIL", tries, started);
+        return Next.STOP;
+    }
+
+    private void failAt(Task task, Agent agent, Step step, ObjectNode state, String reason, int tries,
+                        Instant started) {
+        checkpoint(task, agent, step, TaskState.FAILED, state, null, null, errors.of("UnknownStep", reason), null,
+                "FAIL", tries, started);
+    }
+
+    private Next handleFailure(Task task, Agent agent, Step step, int tries, Exception error) {
+        Instant now = clock.instant();
+        boolean retry = step.retryPolicy().isRetryable(error) && tries < step.retryPolicy().maxAttempts();
+        events.publish(Type.STEP_FAILED, task.id(), agent.name(), step.name(),
+                error.getClass().getSimpleName() + ": " + error.getMessage() + (retry ? " (will retry)" : ""));
+        if (retry) {
+            Duration backoff = step.retryPolicy().backoffBefore(tries + 1, ThreadLocalRandom.current());
+            Instant retryAt = now.plus(backoff);
+            LOG.info("Task {} step '{}' try {} failed ({}); retrying in {} ms", task.id(), step.name(), tries,
+                    error.toString(), backoff.toMillis());
+            if (tasks.retryLater(task.id(), task.attempt(), errors.of(error), retryAt, now)) {
+                return Next.fireAt(retryAt);
+            }
+            fenced(task, agent, step);
+            return Next.STOP;
+        }
+        LOG.warn("Task {} step '{}' failed after {} tr{}: {}", task.id(), step.name(), tries,
+                tries == 1 ? "y" : "ies", error.toString());
+        checkpoint(task, agent, step, TaskState.FAILED, task.context(), null, null, errors.of(error), null, "FAIL",
+                tries, now);
+        return Next.STOP;
+    }
+
+    private void finishWithoutStep(Task task, String reason) {
+        LOG.warn("Task {} cannot run: {}", task.id(), reason);
+        String step = task.nextStep() == null ? "(none)" : task.nextStep();
+        Instant now = clock.instant();
+        Optional<Integer> seq = tasks.checkpoint(new Checkpoint(task.id(), task.attempt(), step, TaskState.FAILED,
+                task.context(), null, null, errors.of("AgentMismatch", reason), null, "FAIL", 0, node, now, now));
+        if (seq.isPresent()) {
+            events.publish(Type.TASK_FINISHED, task.id(), task.agent(), step, TaskState.FAILED.name());
+        } else {
+            events.publish(Type.STEP_FENCED, task.id(), task.agent(), step, "attempt " + task.attempt());
+        }
+    }
+
+    private Optional<Task> checkpoint(Task task, Agent agent, Step step, TaskState newState, ObjectNode state,
+                                      String next, JsonNode result, JsonNode error, Instant wakeAt, String label,
+                                      int tries, Instant started) {
+        Instant now = clock.instant();
+        Optional<Integer> seq = tasks.checkpoint(new Checkpoint(task.id(), task.attempt(), step.name(), newState,
+                state, next, result, error, wakeAt, label, tries, node, started, now));
+        if (seq.isEmpty()) {
+            fenced(task, agent, step);
+            return Optional.empty();
+        }
+        events.publish(Type.STEP_COMPLETED, task.id(), agent.name(), step.name(), label);
+        faults.reached(FaultPoint.AFTER_CHECKPOINT, task.id(), step.name());
+        if (newState.isTerminal()) {
+            LOG.info("Task {} {} after step '{}'", task.id(), newState, step.name());
+            events.publish(Type.TASK_FINISHED, task.id(), agent.name(), step.name(), newState.name());
+        }
+        return Optional.of(new Task(task.id(), task.agent(), newState, task.input(), state, next, seq.get(), 0,
+                task.attempt(), node, task.version() + 1, task.idempotencyKey(), result, error, wakeAt,
+                task.createdAt(), now, newState.isTerminal() ? now : null));
+    }
+
+    private void fenced(Task task, Agent agent, Step step) {
+        LOG.warn("Task {} step '{}': checkpoint of attempt {} rejected; the task was cancelled or taken over",
+                task.id(), step.name(), task.attempt());
+        tasks.recordFenced(task.id(), step.name(), task.attempt(), node, clock.instant());
+        events.publish(Type.STEP_FENCED, task.id(), agent.name(), step.name(), "attempt " + task.attempt());
+    }
+
+    @Override
+    public void close() {
+        invoker.close();
+    }
+}

@@ -1,0 +1,23 @@
+package io.baton.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One run of an agent as stored.
+ *
+ * @param stepSeq     checkpoints taken so far; the next checkpoint gets {@code stepSeq + 1}
+ * @param stepAttempt failed tries of the current step so far
+ * @param attempt     fencing token: grows by one at every claim
+ * @param owner       the node that last claimed it
+ * @param version     grows at every change
+ * @param error       {@code {type, message, stackTrace}} of the last failure, if any
+ * @param wakeAt      when a sleeping or backing-off task is due
+ */
+public record Task(UUID id, String agent, TaskState state, JsonNode input, ObjectNode context, String nextStep,
+                   int stepSeq, int stepAttempt, long attempt, String owner, long version, String idempotencyKey,
+                   JsonNode result, JsonNode error, Instant wakeAt, Instant createdAt, Instant updatedAt,
+                   Instant finishedAt) {
+}

@@ -1,0 +1,398 @@
+package io.baton.task;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Tasks and their step history in PostgreSQL. Every method that changes a task's state is one guarded statement
+ * (expected state, and the attempt number where a running attempt is involved) whose transition is first checked
+ * against {@link TaskState}'s table. A method returning {@code false} or empty means the guard did not hold: someone
+ * else moved the task first.
+ */
+public final class TaskRepository {
+    private static final String COLUMNS = """
+            id, agent, state, input, context, next_step, step_seq, step_attempt, attempt, owner, version,
+            idempotency_key, result, error, wake_at, created_at, updated_at, finished_at""";
+
+    private static final String INSERT = """
+            INSERT INTO baton_task (id, agent, state, input, context, next_step, idempotency_key, created_at,
+                                    updated_at)
+            VALUES (?, ?, 'RUNNABLE', ?::jsonb, '{}'::jsonb, ?, ?, ?, ?)
+            ON CONFLICT (agent, idempotency_key) DO NOTHING
+            RETURNING\s""" + COLUMNS;
+
+    private static final String FIND = "SELECT " + COLUMNS + " FROM baton_task WHERE id = ?";
+
+    private static final String FIND_BY_KEY = "SELECT " + COLUMNS
+            + " FROM baton_task WHERE agent = ? AND idempotency_key = ?";
+
+    private static final String CLAIM = """
+            UPDATE baton_task
+               SET state = 'RUNNING', attempt = attempt + 1, owner = ?, version = version + 1, updated_at = ?
+             WHERE id = ? AND state = 'RUNNABLE' AND (wake_at IS NULL OR wake_at <= ?)
+            RETURNING\s""" + COLUMNS;
+
+    private static final String WAKE = """
+            UPDATE baton_task SET state = 'RUNNABLE', wake_at = NULL, version = version + 1, updated_at = ?
+             WHERE id = ? AND state = 'SLEEPING' AND wake_at <= ?""";
+
+    /** RUNNING -> RUNNABLE for an attempt whose node is gone (not a live cluster member) or known idle here. */
+    private static final String RECOVER = """
+            UPDATE baton_task SET state = 'RUNNABLE', version = version + 1, updated_at = ?
+             WHERE id = ? AND state = 'RUNNING' AND attempt = ?
+               AND (? OR NOT EXISTS (SELECT 1 FROM qrtz_scheduler_state s
+                                      WHERE s.sched_name = ? AND s.instance_name = baton_task.owner))""";
+
+    private static final String CHECKPOINT = """
+            UPDATE baton_task
+               SET state = ?, context = ?::jsonb, next_step = ?, step_seq = step_seq + 1, step_attempt = 0,
+                   result = ?::jsonb, error = ?::jsonb, wake_at = ?, finished_at = ?, version = version + 1,
+                   updated_at = ?
+             WHERE id = ? AND attempt = ? AND state = 'RUNNING'
+            RETURNING step_seq""";
+
+    private static final String INSERT_STEP = """
+            INSERT INTO baton_step (task_id, seq, step_name, outcome, tries, attempt, node, started_at, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static final String RETRY_LATER = """
+            UPDATE baton_task
+               SET state = 'RUNNABLE', step_attempt = step_attempt + 1, error = ?::jsonb, wake_at = ?,
+                   version = version + 1, updated_at = ?
+             WHERE id = ? AND attempt = ? AND state = 'RUNNING'""";
+
+    private static final String CANCEL = """
+            UPDATE baton_task SET state = 'CANCELLED', finished_at = ?, wake_at = NULL, version = version + 1,
+                   updated_at = ?
+             WHERE id = ? AND state = ANY(?)""";
+
+    private static final String STEPS = """
+            SELECT task_id, seq, step_name, outcome, tries, attempt, node, started_at, finished_at
+              FROM baton_step WHERE task_id = ? ORDER BY seq""";
+
+    private static final String RECORD_FENCED = """
+            INSERT INTO baton_fenced_checkpoint (task_id, step_name, attempt, node, at) VALUES (?, ?, ?, ?, ?)""";
+
+    /** RUNNING under a node that is no longer a cluster member, or under this node but stale. */
+    private static final String ORPHANED = """
+            SELECT id, attempt, owner FROM baton_task t
+             WHERE state = 'RUNNING'
+               AND ((owner = ? AND updated_at < ?)
+                 OR (owner <> ? AND NOT EXISTS (SELECT 1 FROM qrtz_scheduler_state s
+                                                 WHERE s.sched_name = ? AND s.instance_name = t.owner)))
+             LIMIT ?""";
+
+    /** RUNNABLE or SLEEPING, due for a while, and without any Quartz trigger that would run it. */
+    private static final String UNTRIGGERED = """
+            SELECT id FROM baton_task t
+             WHERE state IN ('RUNNABLE', 'SLEEPING') AND COALESCE(wake_at, updated_at) < ?
+               AND NOT EXISTS (SELECT 1 FROM qrtz_triggers q
+                                WHERE q.sched_name = ? AND q.trigger_group = ?
+                                  AND q.trigger_name LIKE t.id::text || ':%')
+             LIMIT ?""";
+
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+
+    public TaskRepository(DataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.json = json;
+    }
+
+    /** Inserts a RUNNABLE task, or returns empty if a task with this agent and idempotency key exists. */
+    public Optional<Task> insert(UUID id, String agent, JsonNode input, String firstStep, String idempotencyKey,
+                                 Instant now) {
+        return queryOne(INSERT, ps -> {
+            ps.setObject(1, id);
+            ps.setString(2, agent);
+            ps.setString(3, write(input));
+            ps.setString(4, firstStep);
+            ps.setString(5, idempotencyKey);
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setTimestamp(7, Timestamp.from(now));
+        });
+    }
+
+    public Optional<Task> find(UUID id) {
+        return queryOne(FIND, ps -> ps.setObject(1, id));
+    }
+
+    public Optional<Task> findByIdempotencyKey(String agent, String key) {
+        return queryOne(FIND_BY_KEY, ps -> {
+            ps.setString(1, agent);
+            ps.setString(2, key);
+        });
+    }
+
+    /** RUNNABLE -> RUNNING with a new attempt number, if the task is runnable and due. */
+    public Optional<Task> claim(UUID id, String node, Instant now) {
+        TaskState.require(TaskState.RUNNABLE, TaskState.RUNNING);
+        return queryOne(CLAIM, ps -> {
+            ps.setString(1, node);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setObject(3, id);
+            ps.setTimestamp(4, Timestamp.from(now));
+        });
+    }
+
+    /** SLEEPING -> RUNNABLE once the wake time has come. */
+    public boolean wake(UUID id, Instant now) {
+        TaskState.require(TaskState.SLEEPING, TaskState.RUNNABLE);
+        return update(WAKE, ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setObject(2, id);
+            ps.setTimestamp(3, Timestamp.from(now));
+        }) == 1;
+    }
+
+    /**
+     * RUNNING -> RUNNABLE for {@code attempt}, when its owner is not a live member of {@code cluster} or when
+     * {@code ownerKnownIdle} (the caller is the owner and knows it is not running the task).
+     */
+    public boolean recover(UUID id, long attempt, boolean ownerKnownIdle, String cluster, Instant now) {
+        TaskState.require(TaskState.RUNNING, TaskState.RUNNABLE);
+        return update(RECOVER, ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setObject(2, id);
+            ps.setLong(3, attempt);
+            ps.setBoolean(4, ownerKnownIdle);
+            ps.setString(5, cluster);
+        }) == 1;
+    }
+
+    /**
+     * Writes a step's checkpoint: the task row and the step row in one transaction, only if {@code attempt} still
+     * owns the running task. Returns the new step sequence, or empty when the attempt was fenced out.
+     */
+    public Optional<Integer> checkpoint(Checkpoint c) {
+        if (c.newState() != TaskState.RUNNING) { // RUNNING means "go on in this slice": no state change
+            TaskState.require(TaskState.RUNNING, c.newState());
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Optional<Integer> seq = checkpoint(connection, c);
+                if (seq.isPresent()) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+                return seq;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new TaskStoreException("checkpoint of task " + c.taskId() + " failed", e);
+        }
+    }
+
+    private Optional<Integer> checkpoint(Connection connection, Checkpoint c) throws SQLException {
+        int seq;
+        try (PreparedStatement ps = connection.prepareStatement(CHECKPOINT)) {
+            ps.setString(1, c.newState().name());
+            ps.setString(2, write(c.context()));
+            ps.setString(3, c.nextStep());
+            ps.setString(4, c.result() == null ? null : write(c.result()));
+            ps.setString(5, c.error() == null ? null : write(c.error()));
+            ps.setTimestamp(6, c.wakeAt() == null ? null : Timestamp.from(c.wakeAt()));
+            ps.setTimestamp(7, c.newState().isTerminal() ? Timestamp.from(c.finishedAt()) : null);
+            ps.setTimestamp(8, Timestamp.from(c.finishedAt()));
+            ps.setObject(9, c.taskId());
+            ps.setLong(10, c.attempt());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                seq = rs.getInt(1);
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_STEP)) {
+            ps.setObject(1, c.taskId());
+            ps.setInt(2, seq);
+            ps.setString(3, c.stepName());
+            ps.setString(4, c.outcome());
+            ps.setInt(5, c.tries());
+            ps.setLong(6, c.attempt());
+            ps.setString(7, c.node());
+            ps.setTimestamp(8, Timestamp.from(c.startedAt()));
+            ps.setTimestamp(9, Timestamp.from(c.finishedAt()));
+            ps.executeUpdate();
+        }
+        return Optional.of(seq);
+    }
+
+    /** RUNNING -> RUNNABLE after a failed try that will be retried at {@code retryAt}; fenced by attempt. */
+    public boolean retryLater(UUID id, long attempt, JsonNode error, Instant retryAt, Instant now) {
+        TaskState.require(TaskState.RUNNING, TaskState.RUNNABLE);
+        return update(RETRY_LATER, ps -> {
+            ps.setString(1, write(error));
+            ps.setTimestamp(2, Timestamp.from(retryAt));
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setObject(4, id);
+            ps.setLong(5, attempt);
+        }) == 1;
+    }
+
+    /** Any non-terminal state -> CANCELLED. A running attempt's later checkpoint is then fenced out. */
+    public boolean cancel(UUID id, Instant now) {
+        String[] from = TaskState.sourcesOf(TaskState.CANCELLED).stream().map(Enum::name).toArray(String[]::new);
+        return update(CANCEL, ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setObject(3, id);
+            ps.setArray(4, ps.getConnection().createArrayOf("text", from));
+        }) == 1;
+    }
+
+    public List<StepRecord> steps(UUID taskId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(STEPS)) {
+            ps.setObject(1, taskId);
+            List<StepRecord> steps = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    steps.add(new StepRecord(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3),
+                            rs.getString(4), rs.getInt(5), rs.getLong(6), rs.getString(7),
+                            rs.getTimestamp(8).toInstant(), rs.getTimestamp(9).toInstant()));
+                }
+            }
+            return steps;
+        } catch (SQLException e) {
+            throw new TaskStoreException("reading steps of task " + taskId + " failed", e);
+        }
+    }
+
+    public void recordFenced(UUID taskId, String step, long attempt, String node, Instant now) {
+        update(RECORD_FENCED, ps -> {
+            ps.setObject(1, taskId);
+            ps.setString(2, step);
+            ps.setLong(3, attempt);
+            ps.setString(4, node);
+            ps.setTimestamp(5, Timestamp.from(now));
+        });
+    }
+
+    /** A RUNNING task whose attempt may have been abandoned. */
+    public record Orphan(UUID id, long attempt, String owner) {
+    }
+
+    public List<Orphan> orphaned(String node, String cluster, Instant staleBefore, int limit) {
+        List<Orphan> orphans = new ArrayList<>();
+        query(ORPHANED, ps -> {
+            ps.setString(1, node);
+            ps.setTimestamp(2, Timestamp.from(staleBefore));
+            ps.setString(3, node);
+            ps.setString(4, cluster);
+            ps.setInt(5, limit);
+        }, rs -> orphans.add(new Orphan(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3))));
+        return orphans;
+    }
+
+    public List<UUID> untriggered(String cluster, String triggerGroup, Instant dueBefore, int limit) {
+        List<UUID> ids = new ArrayList<>();
+        query(UNTRIGGERED, ps -> {
+            ps.setTimestamp(1, Timestamp.from(dueBefore));
+            ps.setString(2, cluster);
+            ps.setString(3, triggerGroup);
+            ps.setInt(4, limit);
+        }, rs -> ids.add(rs.getObject(1, UUID.class)));
+        return ids;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface RowHandler {
+        void handle(ResultSet rs) throws SQLException;
+    }
+
+    private int update(String sql, Binder binder) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new TaskStoreException("task update failed", e);
+        }
+    }
+
+    private void query(String sql, Binder binder, RowHandler handler) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.handle(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new TaskStoreException("task query failed", e);
+        }
+    }
+
+    private Optional<Task> queryOne(String sql, Binder binder) {
+        List<Task> tasks = new ArrayList<>(1);
+        query(sql, binder, rs -> tasks.add(map(rs)));
+        return tasks.stream().findFirst();
+    }
+
+    private Task map(ResultSet rs) throws SQLException {
+        return new Task(
+                rs.getObject("id", UUID.class),
+                rs.getString("agent"),
+                TaskState.valueOf(rs.getString("state")),
+                read(rs.getString("input")),
+                (ObjectNode) read(rs.getString("context")),
+                rs.getString("next_step"),
+                rs.getInt("step_seq"),
+                rs.getInt("step_attempt"),
+                rs.getLong("attempt"),
+                rs.getString("owner"),
+                rs.getLong("version"),
+                rs.getString("idempotency_key"),
+                read(rs.getString("result")),
+                read(rs.getString("error")),
+                instant(rs.getTimestamp("wake_at")),
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("updated_at")),
+                instant(rs.getTimestamp("finished_at")));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private JsonNode read(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new TaskStoreException("stored JSON is unreadable", e);
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("value is not JSON-serialisable: " + e.getOriginalMessage(), e);
+        }
+    }
+}

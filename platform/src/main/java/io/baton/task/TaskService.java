@@ -1,0 +1,100 @@
+package io.baton.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.baton.agent.Agent;
+import io.baton.agent.AgentRegistry;
+import io.baton.event.EngineEvent.Type;
+import io.baton.event.EngineEvents;
+import io.baton.quartz.SchedulingException;
+import io.baton.quartz.TaskTriggers;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starting, reading and cancelling tasks: what applications and the admin API call. */
+public final class TaskService {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskService.class);
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+    private final TaskRepository tasks;
+    private final TaskTriggers triggers;
+    private final AgentRegistry agents;
+    private final EngineEvents events;
+    private final Clock clock;
+
+    public TaskService(TaskRepository tasks, TaskTriggers triggers, AgentRegistry agents, EngineEvents events,
+                       Clock clock) {
+        this.tasks = tasks;
+        this.triggers = triggers;
+        this.agents = agents;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** A started (or, for a repeated idempotency key, the existing) task. */
+    public record StartedTask(Task task, boolean created) {
+    }
+
+    /** A task with its step history. */
+    public record TaskDetails(Task task, List<StepRecord> steps) {
+    }
+
+    public enum CancelResult { CANCELLED, ALREADY_FINISHED, NOT_FOUND }
+
+    /**
+     * Starts a task of {@code agentName}. With an {@code idempotencyKey}, a second start with the same key returns
+     * the first task and starts nothing.
+     *
+     * @throws UnknownAgentException if no such agent is registered on this node
+     * @throws IllegalArgumentException if the idempotency key is empty or too long
+     */
+    public StartedTask start(String agentName, JsonNode input, String idempotencyKey) {
+        Agent agent = agents.find(agentName).orElseThrow(() -> new UnknownAgentException(agentName));
+        if (idempotencyKey != null && (idempotencyKey.isBlank()
+                || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+            throw new IllegalArgumentException("idempotency key must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
+                    + " characters");
+        }
+        JsonNode safeInput = input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
+        Instant now = clock.instant();
+        Optional<Task> inserted = tasks.insert(UUID.randomUUID(), agent.name(), safeInput, agent.firstStep().name(),
+                idempotencyKey, now);
+        if (inserted.isEmpty()) {
+            Task existing = tasks.findByIdempotencyKey(agent.name(), idempotencyKey).orElseThrow(() ->
+                    new IllegalStateException("idempotency key conflict without a task for " + idempotencyKey));
+            return new StartedTask(existing, false);
+        }
+        Task task = inserted.get();
+        events.publish(Type.TASK_STARTED, task.id(), agent.name(), null, null);
+        LOG.info("Task {} started for agent '{}'", task.id(), agent.name());
+        try {
+            triggers.schedule(task.id(), now);
+        } catch (SchedulingException e) {
+            // Committed but not scheduled: the reconciler picks it up.
+            LOG.warn("Task {} stored but not scheduled yet ({}); the reconciler will", task.id(), e.getMessage());
+        }
+        return new StartedTask(task, true);
+    }
+
+    public Optional<TaskDetails> find(UUID id) {
+        return tasks.find(id).map(task -> new TaskDetails(task, tasks.steps(id)));
+    }
+
+    /**
+     * Cancels a task in any non-terminal state. A step running right now finishes, but its checkpoint is rejected.
+     */
+    public CancelResult cancel(UUID id) {
+        if (tasks.cancel(id, clock.instant())) {
+            Task task = tasks.find(id).orElseThrow();
+            LOG.info("Task {} cancelled", id);
+            events.publish(Type.TASK_FINISHED, id, task.agent(), null, TaskState.CANCELLED.name());
+            return CancelResult.CANCELLED;
+        }
+        return tasks.find(id).isPresent() ? CancelResult.ALREADY_FINISHED : CancelResult.NOT_FOUND;
+    }
+}

@@ -1,0 +1,8 @@
+package io.baton.task;
+
+/** The database failed while reading or writing tasks (unreachable, or an unexpected SQL error). */
+public final class TaskStoreException extends RuntimeException {
+    public TaskStoreException(String message, Throwable cause) {
+        super(message + ": " + cause.getMessage(), cause);
+    }
+}
