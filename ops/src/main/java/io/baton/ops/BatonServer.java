@@ -1,14 +1,16 @@
 package io.baton.ops;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.baton.agent.Agent;
 import io.baton.config.BatonConfig;
 import io.baton.node.BatonNode;
+import io.baton.ops.admin.AdminApiKey;
+import io.baton.ops.admin.AdminRoutes;
+import io.baton.ops.agents.AgentLoader;
 import io.baton.ops.http.HealthRoutes;
 import io.baton.ops.http.HttpApp;
 import io.javalin.Javalin;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,26 +20,38 @@ public final class BatonServer implements AutoCloseable {
 
     private final BatonNode node;
     private final Javalin http;
+    private final AdminApiKey apiKey;
 
-    private BatonServer(BatonNode node, Javalin http) {
+    private BatonServer(BatonNode node, Javalin http, AdminApiKey apiKey) {
         this.node = node;
         this.http = http;
+        this.apiKey = apiKey;
     }
 
+    /** Starts a node with the agents found by {@link AgentLoader} and serves its HTTP surfaces. */
     public static BatonServer start(BatonConfig config) {
-        BatonNode node = BatonNode.start(config);
+        List<Agent> agents = AgentLoader.load(config.agentsDir());
+        AdminApiKey apiKey = AdminApiKey.resolve(config);
+        BatonNode node = BatonNode.builder(config).agents(agents).start();
         try {
-            ObjectMapper json = new ObjectMapper()
-                    .registerModule(new JavaTimeModule())
-                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-            Javalin http = HttpApp.create(json, List.of(new HealthRoutes(node)))
+            Javalin http = HttpApp.create(node.json(), List.of(
+                            new HealthRoutes(node),
+                            new AdminRoutes(node.tasks(), node.agents(), apiKey, node.json())))
                     .start(config.http().host(), config.http().port());
             LOG.info("Node {} serving HTTP on {}:{}", node.nodeId(), config.http().host(), http.port());
-            return new BatonServer(node, http);
+            if (!apiKey.configured()) {
+                LOG.warn("Admin API disabled: set BATON_ADMIN_API_KEY to use /admin/api");
+            }
+            return new BatonServer(node, http, apiKey);
         } catch (RuntimeException e) {
             node.close();
             throw e;
         }
+    }
+
+    /** The admin key generated at this start (first start on the embedded database), to show once. */
+    public Optional<String> generatedAdminKey() {
+        return apiKey.generatedKey();
     }
 
     public BatonNode node() {

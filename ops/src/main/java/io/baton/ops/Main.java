@@ -96,6 +96,11 @@ public final class Main {
         BatonConfig config = server.node().config();
         out.println("baton: node " + server.node().nodeId() + " ready on http://" + config.http().host() + ":"
                 + server.httpPort() + "  (GET /health/ready)");
+        server.generatedAdminKey().ifPresent(key -> {
+            out.println("baton: admin API key (shown only now; only its hash is kept): " + key);
+            out.println("baton:   curl -H 'Authorization: Bearer " + key + "' localhost:" + server.httpPort()
+                    + "/admin/api/tasks/<id>");
+        });
         server.node().embeddedDatabase().ifPresentOrElse(db -> {
             out.println("baton: embedded PostgreSQL 17, data in " + db.dataDirectory());
             out.println("baton: connect with psql 'postgresql://" + EmbeddedDatabase.USER + "@localhost:" + db.port()

@@ -2,6 +2,7 @@ package io.baton.ops;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -37,13 +38,24 @@ public final class ServerProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    /** Starts {@code java -jar target/baton.jar <args>} with exactly {@code environment} (plus PATH and HOME). */
+    /** Starts {@code java -jar baton.jar <args>} with exactly {@code environment} (plus PATH and HOME). */
     public static ServerProcess start(Path workDir, Map<String, String> environment, String... args) {
+        return start(workDir, environment, List.of(), args);
+    }
+
+    /**
+     * Starts the runnable jar's main class with {@code extraClasspath} after the jar (for example test classes
+     * that provide agents through {@code META-INF/services}).
+     */
+    public static ServerProcess start(Path workDir, Map<String, String> environment, List<Path> extraClasspath,
+                                      String... args) {
         try {
             Files.createDirectories(workDir);
-            Path jar = Path.of("target", "baton.jar").toAbsolutePath();
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-jar", jar.toString()));
+            StringBuilder classpath = new StringBuilder(runnableJar().toString());
+            extraClasspath.forEach(p -> classpath.append(File.pathSeparator).append(p.toAbsolutePath()));
+            List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-cp", classpath.toString(),
+                    Main.class.getName()));
             command.addAll(List.of(args));
             Path out = Files.createTempFile(workDir, "stdout", ".log");
             Path err = Files.createTempFile(workDir, "stderr", ".log");
@@ -54,6 +66,24 @@ public final class ServerProcess implements AutoCloseable {
             return new ServerProcess(builder.start(), out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code ops/target/baton.jar}, from this module or from a sibling module. */
+    static Path runnableJar() {
+        for (Path candidate : List.of(Path.of("target", "baton.jar"), Path.of("..", "ops", "target", "baton.jar"))) {
+            if (Files.exists(candidate)) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("ops/target/baton.jar not found: build the ops module first (mvn package)");
+    }
+
+    /** The pid of the process, for signals such as SIGSTOP. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
         }
     }
 
@@ -79,6 +109,10 @@ public final class ServerProcess implements AutoCloseable {
             throw new AssertionError("no " + pattern + " in:\n" + stdout());
         }
         return Integer.parseInt(matcher.group(1));
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

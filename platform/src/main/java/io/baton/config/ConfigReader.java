@@ -31,6 +31,7 @@ final class ConfigReader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final String QUARTZ_PREFIX = "org.quartz.";
     private static final int MIN_SPARE_CONNECTIONS = 4;
+    private static final int MIN_API_KEY_LENGTH = 24;
 
     private final Map<String, String> values = new HashMap<>();
     private final Map<String, String> quartzOverrides = new TreeMap<>();
@@ -79,7 +80,8 @@ final class ConfigReader {
                 raw(Setting.DB_PASSWORD),
                 integer(Setting.DB_POOL_SIZE, 2, 1000),
                 integer(Setting.EMBEDDED_DB_PORT, 0, 65535));
-        HttpConfig http = new HttpConfig(text(Setting.HTTP_HOST), integer(Setting.HTTP_PORT, 0, 65535));
+        HttpConfig http = new HttpConfig(text(Setting.HTTP_HOST), integer(Setting.HTTP_PORT, 0, 65535),
+                adminApiKey());
         ClusterConfig cluster = new ClusterConfig(
                 text(Setting.CLUSTER_NAME),
                 nodeId(),
@@ -103,6 +105,18 @@ final class ConfigReader {
         return new BatonConfig(database, http, cluster, path(Setting.DATA_DIR),
                 duration(Setting.SHUTDOWN_GRACE, Duration.ZERO), execution,
                 agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), quartzOverrides);
+    }
+
+    private String adminApiKey() {
+        String key = raw(Setting.ADMIN_API_KEY).trim();
+        if (key.isEmpty()) {
+            return null;
+        }
+        if (key.length() < MIN_API_KEY_LENGTH) {
+            throw new ConfigException(Setting.ADMIN_API_KEY.envName(), "must be at least " + MIN_API_KEY_LENGTH
+                    + " characters (it is " + key.length() + ")");
+        }
+        return key;
     }
 
     private ExecutionConfig.FaultPointSpec faultPoint() {

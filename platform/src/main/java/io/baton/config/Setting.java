@@ -25,6 +25,10 @@ public enum Setting {
             "Port of the embedded PostgreSQL; 0 picks a free port at each start (the URL is printed)."),
     HTTP_HOST("BATON_HTTP_HOST", "0.0.0.0", false, "Interface the HTTP server binds."),
     HTTP_PORT("BATON_HTTP_PORT", "8080", false, "HTTP port (0 picks a free port)."),
+    ADMIN_API_KEY("BATON_ADMIN_API_KEY", "", true,
+            "Bearer key for `/admin/api` (at least 24 characters). Empty with the embedded database: one is generated "
+                    + "at first start, printed once, and only its SHA-256 kept in `BATON_DATA_DIR`. Empty with "
+                    + "`BATON_DB_URL`: the admin API answers 401 until a key is set."),
     NODE_ID("BATON_NODE_ID", "", false,
             "Unique id of this node in the cluster. Empty: `<hostname>-<pid>-<random>`."),
     CLUSTER_NAME("BATON_CLUSTER_NAME", "baton", false,

@@ -55,13 +55,14 @@ public final class BatonNode implements AutoCloseable {
     private final TaskRunner runner;
     private final Reconciler reconciler;
     private final TaskService tasks;
+    private final AgentRegistry agents;
     private final PrometheusMeterRegistry metrics;
     private final ObjectMapper json;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
-                      TaskRunner runner, Reconciler reconciler, TaskService tasks, PrometheusMeterRegistry metrics,
-                      ObjectMapper json) {
+                      TaskRunner runner, Reconciler reconciler, TaskService tasks, AgentRegistry agents,
+                      PrometheusMeterRegistry metrics, ObjectMapper json) {
         this.config = config;
         this.embedded = embedded;
         this.database = database;
@@ -69,6 +70,7 @@ public final class BatonNode implements AutoCloseable {
         this.runner = runner;
         this.reconciler = reconciler;
         this.tasks = tasks;
+        this.agents = agents;
         this.metrics = metrics;
         this.json = json;
     }
@@ -177,7 +179,8 @@ public final class BatonNode implements AutoCloseable {
             reconciler.start();
             LOG.info("Node {} started in cluster '{}' on {} with agents {}", nodeId, config.cluster().name(),
                     Database.withoutQuery(url), agents.all().stream().map(Agent::name).toList());
-            return new BatonNode(config, embedded, database, scheduler, runner, reconciler, tasks, metrics, json);
+            return new BatonNode(config, embedded, database, scheduler, runner, reconciler, tasks, agents, metrics,
+                    json);
         } catch (SchedulerException e) {
             closeQuietly(runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);
@@ -227,6 +230,11 @@ public final class BatonNode implements AutoCloseable {
     /** Start, read and cancel tasks. */
     public TaskService tasks() {
         return tasks;
+    }
+
+    /** The agents this node runs. */
+    public AgentRegistry agents() {
+        return agents;
     }
 
     /** The node's JSON mapper. */

@@ -7,7 +7,10 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /health/live} (the process answers) and {@code GET /health/ready} (it can do work). */
+/**
+ * {@code GET /health/live} (the process answers), {@code GET /health/ready} (it can do work) and
+ * {@code GET /metrics} (Prometheus text format).
+ */
 public final class HealthRoutes implements RouteTable {
     private final BatonNode node;
 
@@ -19,6 +22,8 @@ public final class HealthRoutes implements RouteTable {
     public void register(RoutesConfig routes) {
         routes.get("/health/live", this::live);
         routes.get("/health/ready", this::ready);
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(node.scrapeMetrics()));
     }
 
     private void live(Context ctx) {

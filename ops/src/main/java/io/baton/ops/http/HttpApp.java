@@ -3,6 +3,8 @@ package io.baton.ops.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,6 +29,8 @@ public final class HttpApp {
             tables.forEach(table -> table.register(config.routes));
             config.routes.exception(ProblemException.class, (e, ctx) ->
                     problem(ctx, e.status(), e.title(), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    problem(ctx, e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, 500, "Internal Server Error",

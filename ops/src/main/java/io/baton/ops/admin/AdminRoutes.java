@@ -1,0 +1,150 @@
+package io.baton.ops.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.agent.Agent;
+import io.baton.agent.AgentRegistry;
+import io.baton.ops.http.ProblemException;
+import io.baton.ops.http.RouteTable;
+import io.baton.task.TaskService;
+import io.baton.task.TaskService.StartedTask;
+import io.baton.task.UnknownAgentException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The admin API ({@code /admin/api}), every route behind the bearer API key:
+ * <ul>
+ *   <li>{@code POST /admin/api/tasks} {@code {"agent", "input", "idempotencyKey"}}: start a task (201, or 200 with
+ *       the existing task for a repeated idempotency key)</li>
+ *   <li>{@code GET /admin/api/tasks/{id}}: state, context, result or error, and step history</li>
+ *   <li>{@code POST /admin/api/tasks/{id}/cancel}: cancel a task that has not finished</li>
+ * </ul>
+ */
+public final class AdminRoutes implements RouteTable {
+    private static final Set<String> START_FIELDS = Set.of("agent", "input", "idempotencyKey");
+
+    private final TaskService tasks;
+    private final AgentRegistry agents;
+    private final AdminApiKey apiKey;
+    private final ObjectMapper json;
+
+    public AdminRoutes(TaskService tasks, AgentRegistry agents, AdminApiKey apiKey, ObjectMapper json) {
+        this.tasks = tasks;
+        this.agents = agents;
+        this.apiKey = apiKey;
+        this.json = json;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.before("/admin/api/*", this::authenticate);
+        routes.post("/admin/api/tasks", this::start);
+        routes.get("/admin/api/tasks/{id}", this::get);
+        routes.post("/admin/api/tasks/{id}/cancel", this::cancel);
+    }
+
+    private void authenticate(Context ctx) {
+        if (!apiKey.configured()) {
+            throw unauthorized(ctx, "The admin API is disabled on this node: no BATON_ADMIN_API_KEY is configured.");
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw unauthorized(ctx, "Send the admin API key as 'Authorization: Bearer <key>'.");
+        }
+        if (!apiKey.matches(header.substring(7).trim())) {
+            throw unauthorized(ctx, "The API key was not accepted.");
+        }
+    }
+
+    private static ProblemException unauthorized(Context ctx, String detail) {
+        ctx.header("WWW-Authenticate", "Bearer realm=\"baton-admin\"");
+        return new ProblemException(401, "Unauthorized", detail);
+    }
+
+    private void start(Context ctx) {
+        JsonNode body = jsonBody(ctx);
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!START_FIELDS.contains(name)) {
+                throw new ProblemException(400, "Bad Request", "Unknown field '" + name + "'; expected "
+                        + START_FIELDS + ".");
+            }
+        }
+        JsonNode agent = body.get("agent");
+        if (agent == null || !agent.isTextual() || agent.asText().isBlank()) {
+            throw new ProblemException(400, "Bad Request", "Field 'agent' (the agent's name) is required.");
+        }
+        JsonNode key = body.get("idempotencyKey");
+        if (key != null && !key.isNull() && !key.isTextual()) {
+            throw new ProblemException(400, "Bad Request", "Field 'idempotencyKey' must be a string.");
+        }
+        String idempotencyKey = key == null || key.isNull() ? null : key.asText();
+        StartedTask started;
+        try {
+            started = tasks.start(agent.asText(), body.get("input"), idempotencyKey);
+        } catch (UnknownAgentException e) {
+            throw new ProblemException(422, "Unknown Agent", "No agent named '" + agent.asText()
+                    + "' is registered on this node; known agents: "
+                    + agents.all().stream().map(Agent::name).sorted().toList() + ".");
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Bad Request", e.getMessage() + ".");
+        }
+        UUID id = started.task().id();
+        ctx.header("Location", "/admin/api/tasks/" + id);
+        ctx.status(started.created() ? 201 : 200)
+                .json(TaskView.of(tasks.find(id).orElseThrow()));
+    }
+
+    private void get(Context ctx) {
+        UUID id = taskId(ctx);
+        ctx.json(TaskView.of(tasks.find(id).orElseThrow(() -> notFound(id))));
+    }
+
+    private void cancel(Context ctx) {
+        UUID id = taskId(ctx);
+        switch (tasks.cancel(id)) {
+            case CANCELLED -> ctx.json(TaskView.of(tasks.find(id).orElseThrow()));
+            case ALREADY_FINISHED -> throw new ProblemException(409, "Conflict", "Task " + id + " already finished as "
+                    + tasks.find(id).orElseThrow().task().state() + "; there is nothing to cancel.");
+            case NOT_FOUND -> throw notFound(id);
+        }
+    }
+
+    private static ProblemException notFound(UUID id) {
+        return new ProblemException(404, "Not Found", "No task with id " + id + ".");
+    }
+
+    private static UUID taskId(Context ctx) {
+        String raw = ctx.pathParam("id");
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Bad Request", "'" + raw + "' is not a task id (a UUID).");
+        }
+    }
+
+    private JsonNode jsonBody(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+            throw new ProblemException(415, "Unsupported Media Type",
+                    "Send the request body as JSON with 'Content-Type: application/json'.");
+        }
+        try {
+            JsonNode body = json.readTree(ctx.bodyAsBytes());
+            if (body == null || !body.isObject()) {
+                throw new ProblemException(400, "Bad Request", "The body must be a JSON object.");
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(400, "Bad Request", "The body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
+        } catch (java.io.IOException e) {
+            throw new ProblemException(400, "Bad Request", "The body could not be read.");
+        }
+    }
+}

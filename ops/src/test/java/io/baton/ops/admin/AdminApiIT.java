@@ -1,0 +1,180 @@
+package io.baton.ops.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.config.BatonConfig;
+import io.baton.ops.BatonServer;
+import io.baton.testing.PostgresExtension;
+import io.baton.testing.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The admin API over real HTTP against a real node (with the bundled demo agents). */
+@ExtendWith(PostgresExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminApiIT {
+    private static final String KEY = "test-admin-key-0123456789abcdef";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private TestDatabase db;
+    private BatonServer server;
+
+    @BeforeAll
+    void start(TestDatabase database) {
+        db = database;
+        Map<String, String> env = new HashMap<>(db.batonEnvironment());
+        env.put("BATON_NODE_ID", "admin-node");
+        env.put("BATON_HTTP_PORT", "0");
+        env.put("BATON_ADMIN_API_KEY", KEY);
+        env.put("BATON_SHUTDOWN_GRACE", "2s");
+        server = BatonServer.start(BatonConfig.load(env));
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> send(String method, String path, String key, String contentType, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.httpPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return send("POST", path, KEY, "application/json", body);
+    }
+
+    private JsonNode read(HttpResponse<String> response) throws IOException {
+        return json.readTree(response.body());
+    }
+
+    private void assertProblem(HttpResponse<String> response, int status, String detailPart) throws IOException {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = read(response);
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.path("title").asText()).isNotBlank();
+        assertThat(problem.path("detail").asText()).contains(detailPart);
+    }
+
+    private long taskCount() {
+        return (Long) db.queryValue("SELECT count(*) FROM baton_task");
+    }
+
+    @Test
+    void everyAdminRouteRefusesRequestsWithoutTheRightKey() throws Exception {
+        long before = taskCount();
+        String body = "{\"agent\": \"demo-greeting\"}";
+
+        HttpResponse<String> none = send("POST", "/admin/api/tasks", null, "application/json", body);
+        assertProblem(none, 401, "Authorization: Bearer");
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("Bearer"));
+        assertProblem(send("POST", "/admin/api/tasks", "wrong-key", "application/json", body), 401, "not accepted");
+        assertProblem(send("GET", "/admin/api/tasks/" + UUID.randomUUID(), null, null, null), 401, "Bearer");
+        assertThat(taskCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aTaskStartedOverHttpRunsToCompletionAndShowsItsHistory() throws Exception {
+        HttpResponse<String> created = post("/admin/api/tasks",
+                "{\"agent\": \"demo-greeting\", \"input\": {\"name\": \"Ada\", \"delaySeconds\": 0}}");
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = read(created).path("id").asText();
+        assertThat(created.headers().firstValue("Location")).hasValue("/admin/api/tasks/" + id);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                read(send("GET", "/admin/api/tasks/" + id, KEY, null, null)).path("state").asText()
+                        .equals("SUCCEEDED"));
+        JsonNode task = read(send("GET", "/admin/api/tasks/" + id, KEY, null, null));
+        assertThat(task.path("result").path("greeting").asText()).isEqualTo("Hello, Ada!");
+        assertThat(task.path("steps")).hasSize(2);
+        assertThat(task.path("steps").get(0).path("step").asText()).isEqualTo("compose");
+        assertThat(task.path("steps").get(1).path("outcome").asText()).isEqualTo("COMPLETE");
+        assertThat(task.path("checkpoints").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyReturnsTheSameTaskWith200() throws Exception {
+        String body = "{\"agent\": \"demo-greeting\", \"idempotencyKey\": \"welcome-ada\", \"input\": {\"delaySeconds\": 60}}";
+        HttpResponse<String> first = post("/admin/api/tasks", body);
+        HttpResponse<String> second = post("/admin/api/tasks", body);
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(read(second).path("id")).isEqualTo(read(first).path("id"));
+        assertThat(db.queryValue("SELECT count(*) FROM baton_task WHERE idempotency_key = 'welcome-ada'"))
+                .isEqualTo(1L);
+    }
+
+    @Test
+    void badStartRequestsGetProblemDetailsAndStartNothing() throws Exception {
+        long before = taskCount();
+
+        assertProblem(send("POST", "/admin/api/tasks", KEY, "text/plain", "{}"), 415, "application/json");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": "), 400, "not valid JSON");
+        assertProblem(post("/admin/api/tasks", "[1, 2]"), 400, "JSON object");
+        assertProblem(post("/admin/api/tasks", "{\"input\": {}}"), 400, "'agent'");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"inptu\": {}}"), 400, "'inptu'");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"idempotencyKey\": 7}"), 400,
+                "'idempotencyKey' must be a string");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"nope\"}"), 422, "known agents: [demo-greeting]");
+        assertThat(taskCount()).isEqualTo(before);
+    }
+
+    @Test
+    void readingAndCancellingUnknownOrMalformedIdsIsAnsweredClearly() throws Exception {
+        assertProblem(send("GET", "/admin/api/tasks/not-a-uuid", KEY, null, null), 400, "not a task id");
+        UUID unknown = UUID.randomUUID();
+        assertProblem(send("GET", "/admin/api/tasks/" + unknown, KEY, null, null), 404, unknown.toString());
+        assertProblem(post("/admin/api/tasks/" + unknown + "/cancel", ""), 404, unknown.toString());
+        assertProblem(send("GET", "/no/such/route", null, null, null), 404, "/no/such/route");
+    }
+
+    @Test
+    void aSleepingTaskCanBeCancelledOnceAndThenConflicts() throws Exception {
+        String id = read(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"input\": {\"delaySeconds\": 600}}"))
+                .path("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                read(send("GET", "/admin/api/tasks/" + id, KEY, null, null)).path("state").asText()
+                        .equals("SLEEPING"));
+
+        HttpResponse<String> cancelled = post("/admin/api/tasks/" + id + "/cancel", "");
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(read(cancelled).path("state").asText()).isEqualTo("CANCELLED");
+        assertProblem(post("/admin/api/tasks/" + id + "/cancel", ""), 409, "already finished as CANCELLED");
+    }
+
+    @Test
+    void metricsCountEngineEvents() throws Exception {
+        HttpResponse<String> metrics = send("GET", "/metrics", null, null, null);
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("baton_engine_events_total{type=\"task_started\"}");
+    }
+}
