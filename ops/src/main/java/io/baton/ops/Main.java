@@ -5,6 +5,7 @@ import io.baton.config.ConfigException;
 import io.baton.config.Setting;
 import io.baton.node.NodeStartException;
 import io.baton.persistence.DatabaseUnavailableException;
+import io.baton.persistence.MigrationException;
 import io.baton.persistence.EmbeddedDatabase;
 import java.io.PrintStream;
 import java.util.Map;
@@ -76,7 +77,7 @@ public final class Main {
             printWelcome(server);
             String received = signal.await();
             out.println("baton: " + received + " received, draining node " + server.node().nodeId());
-        } catch (DatabaseUnavailableException | NodeStartException e) {
+        } catch (DatabaseUnavailableException | MigrationException | NodeStartException e) {
             err.println("baton: " + e.getMessage());
             return EXIT_FAILED;
         } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,14 +63,25 @@ public final class Database implements AutoCloseable {
 
     /**
      * Applies the versioned migrations under {@code db/migration}. Flyway holds a PostgreSQL advisory lock while it
-     * migrates, so nodes starting together apply each migration once.
+     * migrates, so nodes starting together apply each migration once. A database that already holds other tables is
+     * fine: its history starts at version 0 and Baton's migrations follow.
+     *
+     * @throws MigrationException with a one-line reason when a migration cannot be applied
      */
     public MigrateResult migrate() {
-        MigrateResult result = Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        MigrateResult result;
+        try {
+            result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new MigrationException("database migration failed on " + withoutQuery(url) + ": "
+                    + rootMessage(e), e);
+        }
         LOG.info("Database schema at version {} ({} migration(s) applied now)", result.targetSchemaVersion,
                 result.migrationsExecuted);
         return result;

@@ -1,0 +1,128 @@
+package io.baton.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.ops.ServerProcess;
+import io.baton.testing.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Real Baton node processes on one database, with the chaos agents on their class path, and a log of every fault
+ * the suite injects (printed as it happens, so a failing run shows what was done to it).
+ */
+final class ChaosCluster implements AutoCloseable {
+    static final String API_KEY = "chaos-admin-key-0123456789abcdef";
+    private static final Duration START = Duration.ofSeconds(90);
+
+    private final TestDatabase db;
+    private final Path work;
+    private final Map<String, ServerProcess> nodes = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new HashMap<>();
+    private final List<String> injected = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    ChaosCluster(TestDatabase db, Path work) throws Exception {
+        this.db = db;
+        this.work = work;
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(ChaosAgents.SCHEMA);
+        }
+    }
+
+    /** Starts a node process and waits until it is ready. */
+    void start(String nodeId, String... extraEnv) {
+        Map<String, String> env = new HashMap<>(db.batonEnvironment());
+        env.put("BATON_NODE_ID", nodeId);
+        env.put("BATON_HTTP_PORT", "0");
+        env.put("BATON_ADMIN_API_KEY", API_KEY);
+        env.put("BATON_IDLE_WAIT", "1s");
+        env.put("BATON_RECONCILE_INTERVAL", "1s");
+        env.put("BATON_STALE_AFTER", "3s");
+        for (int i = 0; i + 1 < extraEnv.length; i += 2) {
+            env.put(extraEnv[i], extraEnv[i + 1]);
+        }
+        ServerProcess process = ServerProcess.start(work.resolve(nodeId), env,
+                List.of(Path.of("target", "test-classes")), "server");
+        nodes.put(nodeId, process);
+        ports.put(nodeId, process.awaitReady(START));
+    }
+
+    ServerProcess node(String nodeId) {
+        return nodes.get(nodeId);
+    }
+
+    /** Starts a task through a node's admin API and returns its id. */
+    String startTask(String nodeId, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + ports.get(nodeId) + "/admin/api/tasks"))
+                .header("Authorization", "Bearer " + API_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json.readTree(response.body()).path("id").asText();
+    }
+
+    JsonNode task(String nodeId, String taskId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + ports.get(nodeId) + "/admin/api/tasks/" + taskId))
+                .header("Authorization", "Bearer " + API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        return json.readTree(response.body());
+    }
+
+    /** SIGKILL: the process dies at once, no draining, no shutdown hooks. */
+    Instant kill(String nodeId, String why) throws InterruptedException {
+        record("SIGKILL " + nodeId + " (pid " + nodes.get(nodeId).pid() + ") " + why);
+        nodes.get(nodeId).kill();
+        nodes.get(nodeId).awaitExit(Duration.ofSeconds(30));
+        return Instant.now();
+    }
+
+    /** SIGSTOP: the process freezes (a long GC pause, a stalled VM): no heartbeats, no progress. */
+    Instant pause(String nodeId, String why) throws IOException, InterruptedException {
+        record("SIGSTOP " + nodeId + " (pid " + nodes.get(nodeId).pid() + ") " + why);
+        nodes.get(nodeId).signal("STOP");
+        return Instant.now();
+    }
+
+    void resume(String nodeId, String why) throws IOException, InterruptedException {
+        record("SIGCONT " + nodeId + " " + why);
+        nodes.get(nodeId).signal("CONT");
+    }
+
+    void record(String fault) {
+        String line = "CHAOS " + Instant.now() + " injected: " + fault;
+        injected.add(line);
+        System.out.println(line);
+    }
+
+    List<String> injected() {
+        return List.copyOf(injected);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServerProcess node : nodes.values()) {
+            if (node.isAlive()) {
+                node.signal("CONT");
+            }
+            node.close();
+        }
+    }
+}
