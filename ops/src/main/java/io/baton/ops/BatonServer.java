@@ -7,7 +7,9 @@ import io.baton.ops.admin.AdminApiKey;
 import io.baton.ops.admin.AdminRoutes;
 import io.baton.ops.agents.AgentLoader;
 import io.baton.ops.http.HealthRoutes;
-import io.baton.ops.http.HttpApp;
+import io.baton.webhooks.WebhookRoutes;
+import java.time.Clock;
+import io.baton.http.HttpApp;
 import io.javalin.Javalin;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +38,10 @@ public final class BatonServer implements AutoCloseable {
         try {
             Javalin http = HttpApp.create(node.json(), List.of(
                             new HealthRoutes(node),
-                            new AdminRoutes(node.tasks(), node.agents(), apiKey, node.json())))
+                            new AdminRoutes(node.tasks(), node.agents(), node.waits(), apiKey, node.json()),
+                            new WebhookRoutes(node.waits(), node.json(), config.http().webhookMaxBody(),
+                                    Clock.systemUTC())),
+                    Math.max(1024 * 1024, config.http().webhookMaxBody() + 1))
                     .start(config.http().host(), config.http().port());
             LOG.info("Node {} serving HTTP on {}:{}", node.nodeId(), config.http().host(), http.port());
             if (!apiKey.configured()) {

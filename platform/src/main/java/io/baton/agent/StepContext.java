@@ -31,4 +31,17 @@ public interface StepContext {
 
     /** A logger whose lines carry the task id. */
     Logger log();
+
+    /**
+     * The resume token and URL of the wait this step is about to return with {@code StepOutcome.await(Wait.token(..))}
+     * — to put in an e-mail or hand to a third party before the step returns. The same on every try of the step.
+     * Asking for it registers the wait, so a delivery that arrives before the step returns is kept, not lost.
+     */
+    io.baton.wait.ResumeLink resumeLink();
+
+    /**
+     * What resumed the wait that preceded this step: the delivered JSON payload, {@code {"reason": ...}} after a
+     * failure delivery, or {@code null} (no wait, or a timeout).
+     */
+    JsonNode resumedWith();
 }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What a step decided. Create one with the factory methods: {@link #next()}, {@link #goTo(String)},
- * {@link #sleep(Duration)}, {@link #complete(Object)}, {@link #fail(String)}.
+ * {@link #sleep(Duration)}, {@link #await(io.baton.wait.Wait)}, {@link #complete(Object)}, {@link #fail(String)}.
  */
 public sealed interface StepOutcome {
 
@@ -34,6 +34,14 @@ public sealed interface StepOutcome {
         return new Complete(result);
     }
 
+    /**
+     * Pause until the wait is resumed (its token presented, or its event received), fails, or times out. The payload
+     * that resumed it is handed to the next step as {@link StepContext#resumedWith()}.
+     */
+    static StepOutcome await(io.baton.wait.Wait wait) {
+        return new Await(Objects.requireNonNull(wait, "wait"));
+    }
+
     /** Finish the task as failed, without retrying. */
     static StepOutcome fail(String reason) {
         return new Fail(Objects.requireNonNull(reason, "reason"));
@@ -51,6 +59,9 @@ public sealed interface StepOutcome {
                 throw new IllegalArgumentException("sleep duration must not be negative: " + duration);
             }
         }
+    }
+
+    record Await(io.baton.wait.Wait condition) implements StepOutcome {
     }
 
     record Complete(Object result) implements StepOutcome {

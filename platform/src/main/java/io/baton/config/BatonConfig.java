@@ -2,6 +2,8 @@ package io.baton.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import io.baton.wait.EventSource;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,14 +17,25 @@ import java.util.Map;
  * @param shutdownGrace   how long running work may finish on shutdown
  * @param execution       how tasks are run
  * @param agentsDir       directory of agent jars for the server, or {@code null}
+ * @param tokenKey        secret for resume tokens, or {@code null}; masked by {@link #toString()}
+ * @param eventSources    event sources from configuration
  * @param quartzOverrides raw {@code org.quartz.*} properties from the configuration file, applied last
  */
 public record BatonConfig(DatabaseConfig database, HttpConfig http, ClusterConfig cluster, Path dataDir,
-                          Duration shutdownGrace, ExecutionConfig execution, Path agentsDir,
-                          Map<String, String> quartzOverrides) {
+                          Duration shutdownGrace, ExecutionConfig execution, Path agentsDir, String tokenKey,
+                          List<EventSource> eventSources, Map<String, String> quartzOverrides) {
 
     public BatonConfig {
+        eventSources = List.copyOf(eventSources);
         quartzOverrides = Map.copyOf(quartzOverrides);
+    }
+
+    @Override
+    public String toString() {
+        return "BatonConfig[database=" + database + ", http=" + http + ", cluster=" + cluster + ", dataDir=" + dataDir
+                + ", shutdownGrace=" + shutdownGrace + ", execution=" + execution + ", agentsDir=" + agentsDir
+                + ", tokenKey=" + Masking.mask(tokenKey) + ", eventSources=" + eventSources
+                + ", quartzOverrides=" + quartzOverrides + "]";
     }
 
     /** Reads the process environment (and {@code BATON_CONFIG_FILE} if set). */

@@ -2,7 +2,10 @@ package io.baton.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import io.baton.wait.EventSource;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +15,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import io.baton.execution.FaultPoint;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -35,6 +40,8 @@ final class ConfigReader {
 
     private final Map<String, String> values = new HashMap<>();
     private final Map<String, String> quartzOverrides = new TreeMap<>();
+    private final Map<String, String> secrets = new HashMap<>();
+    private static final String EVENT_SECRET_PREFIX = "BATON_EVENT_SECRET_";
 
     ConfigReader(Map<String, String> environment) {
         String file = environment.getOrDefault(Setting.CONFIG_FILE.envName(), "").trim();
@@ -47,6 +54,8 @@ final class ConfigReader {
             }
             if (Setting.byEnvName(name).isPresent()) {
                 values.put(name, value);
+            } else if (name.startsWith(EVENT_SECRET_PREFIX)) {
+                secrets.put(name, value);
             } else if (!name.startsWith("BATON_TEST_")) {
                 LOG.warn("Ignoring unknown environment variable {} (not a Baton setting; check the spelling)", name);
             }
@@ -64,6 +73,8 @@ final class ConfigReader {
             String value = properties.getProperty(key).trim();
             if (key.startsWith(QUARTZ_PREFIX)) {
                 quartzOverrides.put(key, value);
+            } else if (key.startsWith(EVENT_SECRET_PREFIX)) {
+                secrets.put(key, value);
             } else if (Setting.byEnvName(key).filter(s -> s != Setting.CONFIG_FILE).isPresent()) {
                 values.put(key, value);
             } else {
@@ -81,7 +92,7 @@ final class ConfigReader {
                 integer(Setting.DB_POOL_SIZE, 2, 1000),
                 integer(Setting.EMBEDDED_DB_PORT, 0, 65535));
         HttpConfig http = new HttpConfig(text(Setting.HTTP_HOST), integer(Setting.HTTP_PORT, 0, 65535),
-                adminApiKey());
+                adminApiKey(), publicUrl(), integer(Setting.WEBHOOK_MAX_BODY, 1024, 64 * 1024 * 1024));
         ClusterConfig cluster = new ClusterConfig(
                 text(Setting.CLUSTER_NAME),
                 nodeId(),
@@ -104,7 +115,63 @@ final class ConfigReader {
         String agentsDir = raw(Setting.AGENTS_DIR).trim();
         return new BatonConfig(database, http, cluster, path(Setting.DATA_DIR),
                 duration(Setting.SHUTDOWN_GRACE, Duration.ZERO), execution,
-                agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), quartzOverrides);
+                agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), tokenKey(), eventSources(), quartzOverrides);
+    }
+
+    private String tokenKey() {
+        String key = raw(Setting.TOKEN_KEY).trim();
+        if (key.isEmpty()) {
+            return null;
+        }
+        if (key.length() < 32) {
+            throw new ConfigException(Setting.TOKEN_KEY.envName(), "must be at least 32 characters (it is "
+                    + key.length() + "); generate one with: openssl rand -base64 32");
+        }
+        return key;
+    }
+
+    private String publicUrl() {
+        String url = text(Setting.PUBLIC_URL);
+        try {
+            URI uri = new URI(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getQuery() != null) {
+                throw new URISyntaxException(url, "not an absolute http(s) URL without query");
+            }
+        } catch (URISyntaxException e) {
+            throw new ConfigException(Setting.PUBLIC_URL.envName(), "'" + url
+                    + "' is not an absolute http(s) URL like https://baton.example.com");
+        }
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private List<EventSource> eventSources() {
+        String value = raw(Setting.EVENT_SOURCES).trim();
+        List<EventSource> sources = new ArrayList<>();
+        if (value.isEmpty()) {
+            return sources;
+        }
+        for (String entry : value.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.trim().split(",");
+            if (parts.length != 4) {
+                throw new ConfigException(Setting.EVENT_SOURCES.envName(), "'" + entry.trim()
+                        + "' must be name,scheme,correlation-pointer,buffer-ttl");
+            }
+            String name = parts[0].trim();
+            String secretName = "BATON_EVENT_SECRET_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+            String secret = secrets.get(secretName);
+            try {
+                sources.add(new EventSource(name, parts[1].trim(), secret, parts[2].trim(),
+                        parseDuration(Setting.EVENT_SOURCES, parts[3].trim())));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(Setting.EVENT_SOURCES.envName(), e.getMessage()
+                        + ("none".equals(parts[1].trim()) ? "" : " (secret from " + secretName + ")"));
+            }
+        }
+        return sources;
     }
 
     private String adminApiKey() {
@@ -159,6 +226,15 @@ final class ConfigReader {
 
     private Duration duration(Setting setting, Duration min) {
         String value = raw(setting).trim().toLowerCase(Locale.ROOT);
+        Duration duration = parseDuration(setting, value);
+        if (duration.compareTo(min) < 0) {
+            throw new ConfigException(setting.envName(), value + " is shorter than the minimum " + min.toMillis() + "ms");
+        }
+        return duration;
+    }
+
+    private static Duration parseDuration(Setting setting, String text) {
+        String value = text.toLowerCase(Locale.ROOT);
         Duration duration;
         Matcher matcher = DURATION.matcher(value);
         if (matcher.matches()) {
@@ -177,9 +253,6 @@ final class ConfigReader {
                 throw new ConfigException(setting.envName(), "'" + value
                         + "' is not a duration (use e.g. 500ms, 2s, 5m, 1h or ISO-8601 like PT2S)");
             }
-        }
-        if (duration.compareTo(min) < 0) {
-            throw new ConfigException(setting.envName(), value + " is shorter than the minimum " + min.toMillis() + "ms");
         }
         return duration;
     }

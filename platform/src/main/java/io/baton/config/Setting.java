@@ -29,6 +29,18 @@ public enum Setting {
             "Bearer key for `/admin/api` (at least 24 characters). Empty with the embedded database: one is generated "
                     + "at first start, printed once, and only its SHA-256 kept in `BATON_DATA_DIR`. Empty with "
                     + "`BATON_DB_URL`: the admin API answers 401 until a key is set."),
+    TOKEN_KEY("BATON_TOKEN_KEY", "", true,
+            "Secret (32+ characters, the same on every node) from which resume tokens are derived; never stored in the "
+                    + "database. Empty with the embedded database: generated once into `BATON_DATA_DIR`. Empty with "
+                    + "`BATON_DB_URL`: steps that wait for a token fail."),
+    PUBLIC_URL("BATON_PUBLIC_URL", "http://localhost:8080", false,
+            "Base URL the outside world reaches this cluster at; resume URLs are `<it>/hooks/<token>`."),
+    WEBHOOK_MAX_BODY("BATON_WEBHOOK_MAX_BODY", "262144", false,
+            "Largest accepted webhook body in bytes (256 KiB); larger ones get 413."),
+    EVENT_SOURCES("BATON_EVENT_SOURCES", "", false,
+            "Event sources, `;`-separated, each `name,scheme,correlation-pointer,buffer-ttl`, e.g. "
+                    + "`payments,stripe,/data/object/metadata/order,1h`; scheme is `standard-webhooks`, `github`, "
+                    + "`stripe` or `none`. Each source's secret is `BATON_EVENT_SECRET_<NAME>` (upper case, `-` as `_`)."),
     NODE_ID("BATON_NODE_ID", "", false,
             "Unique id of this node in the cluster. Empty: `<hostname>-<pid>-<random>`."),
     CLUSTER_NAME("BATON_CLUSTER_NAME", "baton", false,

@@ -23,6 +23,12 @@ public record EngineEvent(Type type, UUID taskId, String agent, String step, Str
         /** The task reached SUCCEEDED, FAILED or CANCELLED ({@code detail}). */
         TASK_FINISHED,
         /** A task abandoned by a dead or stalled node was made runnable again. */
-        TASK_RECOVERED
+        TASK_RECOVERED,
+        /** A task entered a wait ({@code detail}: token or event). */
+        TASK_WAITING,
+        /** A delivery or event resumed a waiting task (or failed its wait). */
+        TASK_RESUMED,
+        /** A wait's deadline passed. */
+        WAIT_TIMED_OUT
     }
 }

@@ -8,6 +8,11 @@ import io.baton.agent.AgentRegistry;
 import io.baton.agent.Step;
 import io.baton.agent.StepOutcome;
 import io.baton.config.ExecutionConfig;
+import io.baton.persistence.Transactions;
+import io.baton.wait.Wait;
+import io.baton.wait.WaitRepository;
+import io.baton.wait.WaitService;
+import io.baton.wait.WaitState;
 import io.baton.event.EngineEvent.Type;
 import io.baton.event.EngineEvents;
 import io.baton.quartz.TaskTriggers;
@@ -47,9 +52,14 @@ public final class TaskRunner implements AutoCloseable {
     private final ErrorDetails errors;
     private final StepInvoker invoker;
     private final Set<UUID> runningHere = ConcurrentHashMap.newKeySet();
+    private final WaitService waits;
+    private final Transactions transactions;
 
     public TaskRunner(TaskRepository tasks, TaskTriggers triggers, AgentRegistry agents, EngineEvents events,
-                      FaultInjector faults, ExecutionConfig settings, Clock clock, String node, ObjectMapper json) {
+                      FaultInjector faults, ExecutionConfig settings, Clock clock, String node, ObjectMapper json,
+                      WaitService waits, Transactions transactions) {
+        this.waits = waits;
+        this.transactions = transactions;
         this.tasks = tasks;
         this.triggers = triggers;
         this.agents = agents;
@@ -121,6 +131,9 @@ public final class TaskRunner implements AutoCloseable {
         if (task.state() == TaskState.SLEEPING && tasks.wake(taskId, now)) {
             return tasks.claim(taskId, node, now);
         }
+        if (task.state() == TaskState.WAITING && waits.timeOutIfDue(taskId, now)) {
+            return tasks.claim(taskId, node, now);
+        }
         if (task.state() == TaskState.RUNNING && (recovering || node.equals(task.owner()))
                 && tasks.recover(taskId, task.attempt(), node.equals(task.owner()), triggers.clusterName(), now)) {
             LOG.info("Task {} recovered from attempt {} on {}", taskId, task.attempt(), task.owner());
@@ -165,7 +178,8 @@ public final class TaskRunner implements AutoCloseable {
         int tries = task.stepAttempt() + 1;
         ObjectNode state = task.context().deepCopy();
         RunningStepContext context = new RunningStepContext(task.id(), task.input(), state, tries,
-                task.id() + ":" + seq, clock, LoggerFactory.getLogger("io.baton.agent." + agent.name()));
+                task.id() + ":" + seq, clock, LoggerFactory.getLogger("io.baton.agent." + agent.name()),
+                task.resumedWith(), () -> waits.mint(task.id(), seq));
         Instant started = clock.instant();
         faults.reached(FaultPoint.BEFORE_STEP_BODY, task.id(), step.name());
         events.publish(Type.STEP_STARTED, task.id(), agent.name(), step.name(), null);
@@ -219,6 +233,9 @@ public final class TaskRunner implements AutoCloseable {
             return checkpoint(task, agent, step, TaskState.SLEEPING, state, next, null, null, wakeAt, "SLEEP", tries,
                     started).isPresent() ? Next.fireAt(wakeAt) : Next.STOP;
         }
+        if (outcome instanceof StepOutcome.Await await) {
+            return enterWait(task, agent, step, await.condition(), state, tries, started);
+        }
         if (outcome instanceof StepOutcome.Complete complete) {
             JsonNode result = json.valueToTree(complete.result());
             checkpoint(task, agent, step, TaskState.SUCCEEDED, state, null, result, null, null, "COMPLETE", tries,
@@ -230,6 +247,74 @@ public final class TaskRunner implements AutoCloseable {
                 null, "FAIL", tries, started);
         return Next.STOP;
     }
+
+    /**
+     * Checkpoints the step as WAITING and opens its wait in the same transaction, consuming a delivery that arrived
+     * early (then the task is runnable again at once). Otherwise the next firing is at the deadline.
+     */
+    private Next enterWait(Task task, Agent agent, Step step, Wait wait, ObjectNode state, int tries,
+                           Instant started) {
+        String resume = wait.resumeStep() != null ? wait.resumeStep()
+                : agent.stepAfter(step.name()).map(Step::name).orElse(null);
+        for (String target : new String[] {resume, wait.timeoutStep(), wait.failureStep()}) {
+            if (target != null && agent.step(target).isEmpty()) {
+                failAt(task, agent, step, state, "step '" + step.name() + "' waits with unknown step '" + target
+                        + "'", tries, started);
+                return Next.STOP;
+            }
+        }
+        if (resume == null) {
+            failAt(task, agent, step, state, "step '" + step.name() + "' waits but has no step to resume into",
+                    tries, started);
+            return Next.STOP;
+        }
+        Wait resolved = new Wait(wait.kind(), wait.source(), wait.correlationKey(), wait.timeout(), wait.maxTimeout(),
+                resume, wait.timeoutStep(), wait.failureStep(), wait.signingSecret());
+        Instant now = clock.instant();
+        Instant deadline = now.plus(wait.timeout());
+        Checkpoint checkpoint = new Checkpoint(task.id(), task.attempt(), step.name(), TaskState.WAITING, state,
+                resume, null, null, deadline, "AWAIT", tries, node, started, now);
+        WaitEntry entry;
+        try {
+            entry = transactions.inTransaction(c -> {
+                Optional<Integer> seq = tasks.checkpoint(c, checkpoint);
+                if (seq.isEmpty()) {
+                    return WaitEntry.FENCED;
+                }
+                WaitService.Opened opened = waits.open(c, task.id(), seq.get(), resolved, now);
+                if (opened.consumed().isEmpty()) {
+                    return WaitEntry.WAITING;
+                }
+                WaitRepository.InboxItem early = opened.consumed().get();
+                boolean runnable = waits.resolveInTransaction(c, opened.record(), WaitState.valueOf(early.outcome()),
+                        early.payload(), early.payloadHash(), now);
+                return runnable ? WaitEntry.RESUMED_AT_ONCE : WaitEntry.FINISHED_AT_ONCE;
+            });
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            failAt(task, agent, step, state, e.getMessage(), tries, started);
+            return Next.STOP;
+        }
+        if (entry == WaitEntry.FENCED) {
+            fenced(task, agent, step);
+            return Next.STOP;
+        }
+        events.publish(Type.STEP_COMPLETED, task.id(), agent.name(), step.name(), "AWAIT");
+        faults.reached(FaultPoint.AFTER_CHECKPOINT, task.id(), step.name());
+        events.publish(Type.TASK_WAITING, task.id(), agent.name(), step.name(), wait.kind().name());
+        return switch (entry) {
+            case RESUMED_AT_ONCE -> {
+                LOG.info("Task {} resumed at once by a delivery that arrived early", task.id());
+                yield Next.fireAt(now);
+            }
+            case FINISHED_AT_ONCE -> Next.STOP;
+            default -> {
+                LOG.info("Task {} waiting ({}) until {}", task.id(), wait.kind(), deadline);
+                yield Next.fireAt(deadline);
+            }
+        };
+    }
+
+    private enum WaitEntry { FENCED, WAITING, RESUMED_AT_ONCE, FINISHED_AT_ONCE }
 
     private void failAt(Task task, Agent agent, Step step, ObjectNode state, String reason, int tries,
                         Instant started) {
@@ -291,7 +376,7 @@ public final class TaskRunner implements AutoCloseable {
         }
         return Optional.of(new Task(task.id(), task.agent(), newState, task.input(), state, next, seq.get(), 0,
                 task.attempt(), node, task.version() + 1, task.idempotencyKey(), result, error, wakeAt,
-                task.createdAt(), now, newState.isTerminal() ? now : null));
+                task.createdAt(), now, newState.isTerminal() ? now : null, null));
     }
 
     private void fenced(Task task, Agent agent, Step step) {

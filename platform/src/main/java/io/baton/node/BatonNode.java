@@ -16,6 +16,14 @@ import io.baton.execution.TaskRunner;
 import io.baton.json.JsonMappers;
 import io.baton.persistence.Database;
 import io.baton.persistence.EmbeddedDatabase;
+import io.baton.persistence.Transactions;
+import io.baton.wait.EventSource;
+import io.baton.wait.TokenKey;
+import io.baton.wait.TokenKeys;
+import io.baton.wait.WaitRepository;
+import io.baton.wait.WaitService;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.baton.quartz.ClusterSchedulerFactory;
 import io.baton.quartz.TaskTriggers;
 import io.baton.task.TaskRepository;
@@ -56,13 +64,15 @@ public final class BatonNode implements AutoCloseable {
     private final Reconciler reconciler;
     private final TaskService tasks;
     private final AgentRegistry agents;
+    private final WaitService waits;
     private final PrometheusMeterRegistry metrics;
     private final ObjectMapper json;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
                       TaskRunner runner, Reconciler reconciler, TaskService tasks, AgentRegistry agents,
-                      PrometheusMeterRegistry metrics, ObjectMapper json) {
+                      WaitService waits, PrometheusMeterRegistry metrics, ObjectMapper json) {
+        this.waits = waits;
         this.config = config;
         this.embedded = embedded;
         this.database = database;
@@ -89,6 +99,7 @@ public final class BatonNode implements AutoCloseable {
         private final BatonConfig config;
         private final List<Agent> agents = new ArrayList<>();
         private final List<EngineListener> listeners = new ArrayList<>();
+        private final List<EventSource> eventSources = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private FaultInjector faults;
 
@@ -103,6 +114,12 @@ public final class BatonNode implements AutoCloseable {
 
         public Builder agents(List<Agent> more) {
             agents.addAll(more);
+            return this;
+        }
+
+        /** Registers an event source (in addition to those in {@code BATON_EVENT_SOURCES}). */
+        public Builder eventSource(EventSource source) {
+            eventSources.add(source);
             return this;
         }
 
@@ -168,8 +185,21 @@ public final class BatonNode implements AutoCloseable {
                         throw new SchedulerException("the node is still starting");
                     });
             TaskTriggers triggers = new TaskTriggers(scheduler);
+            Transactions transactions = new Transactions(database.dataSource());
+            Optional<TokenKey> tokenKey = TokenKeys.resolve(config);
+            if (tokenKey.isEmpty()) {
+                LOG.warn("No BATON_TOKEN_KEY: steps that wait for a resume token will fail on node {}", nodeId);
+            }
+            Map<String, EventSource> sources = new LinkedHashMap<>();
+            for (EventSource source : concat(config.eventSources(), builder.eventSources)) {
+                if (sources.putIfAbsent(source.name(), source) != null) {
+                    throw new NodeStartException("two event sources are named '" + source.name() + "'", null);
+                }
+            }
+            WaitService waits = new WaitService(transactions, new WaitRepository(json), repository, triggers,
+                    tokenKey.orElse(null), config.http().publicUrl(), sources, events, builder.clock, json);
             runner = new TaskRunner(repository, triggers, agents, events, faultInjector(builder), config.execution(),
-                    builder.clock, nodeId, json);
+                    builder.clock, nodeId, json, waits, transactions);
             scheduler.setJobFactory(new TaskJobFactory(runner));
             triggers.registerJob(TaskJob.class);
             Reconciler reconciler = new Reconciler(repository, triggers, runner, events, config.execution(),
@@ -179,8 +209,8 @@ public final class BatonNode implements AutoCloseable {
             reconciler.start();
             LOG.info("Node {} started in cluster '{}' on {} with agents {}", nodeId, config.cluster().name(),
                     Database.withoutQuery(url), agents.all().stream().map(Agent::name).toList());
-            return new BatonNode(config, embedded, database, scheduler, runner, reconciler, tasks, agents, metrics,
-                    json);
+            return new BatonNode(config, embedded, database, scheduler, runner, reconciler, tasks, agents, waits,
+                    metrics, json);
         } catch (SchedulerException e) {
             closeQuietly(runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);
@@ -188,6 +218,12 @@ public final class BatonNode implements AutoCloseable {
             closeQuietly(runner, database, embedded);
             throw e;
         }
+    }
+
+    private static List<EventSource> concat(List<EventSource> a, List<EventSource> b) {
+        List<EventSource> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static FaultInjector faultInjector(Builder builder) {
@@ -230,6 +266,11 @@ public final class BatonNode implements AutoCloseable {
     /** Start, read and cancel tasks. */
     public TaskService tasks() {
         return tasks;
+    }
+
+    /** Waits: resume tokens, deliveries, events, heartbeats. */
+    public WaitService waits() {
+        return waits;
     }
 
     /** The agents this node runs. */

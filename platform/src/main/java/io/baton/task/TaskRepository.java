@@ -25,7 +25,7 @@ import javax.sql.DataSource;
 public final class TaskRepository {
     private static final String COLUMNS = """
             id, agent, state, input, context, next_step, step_seq, step_attempt, attempt, owner, version,
-            idempotency_key, result, error, wake_at, created_at, updated_at, finished_at""";
+            idempotency_key, result, error, wake_at, created_at, updated_at, finished_at, resumed_with""";
 
     private static final String INSERT = """
             INSERT INTO baton_task (id, agent, state, input, context, next_step, idempotency_key, created_at,
@@ -60,9 +60,26 @@ public final class TaskRepository {
             UPDATE baton_task
                SET state = ?, context = ?::jsonb, next_step = ?, step_seq = step_seq + 1, step_attempt = 0,
                    result = ?::jsonb, error = ?::jsonb, wake_at = ?, finished_at = ?, version = version + 1,
-                   updated_at = ?
+                   updated_at = ?, resumed_with = NULL
              WHERE id = ? AND attempt = ? AND state = 'RUNNING'
             RETURNING step_seq""";
+
+    private static final String RESUME_WAITING = """
+            UPDATE baton_task SET state = 'RUNNABLE', next_step = ?, resumed_with = ?::jsonb, wake_at = NULL,
+                   version = version + 1, updated_at = ?
+             WHERE id = ? AND state = 'WAITING'""";
+
+    private static final String FAIL_WAITING = """
+            UPDATE baton_task SET state = 'FAILED', error = ?::jsonb, wake_at = NULL, finished_at = ?,
+                   version = version + 1, updated_at = ?
+             WHERE id = ? AND state = 'WAITING'""";
+
+    private static final String EXTEND_WAITING = """
+            UPDATE baton_task SET wake_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND state = 'WAITING'""";
+
+    private static final String REVOKE_WAITS = """
+            UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ?
+             WHERE task_id = ? AND state IN ('PENDING', 'OPEN')""";
 
     private static final String INSERT_STEP = """
             INSERT INTO baton_step (task_id, seq, step_name, outcome, tries, attempt, node, started_at, finished_at)
@@ -95,10 +112,10 @@ public final class TaskRepository {
                                                  WHERE s.sched_name = ? AND s.instance_name = t.owner)))
              LIMIT ?""";
 
-    /** RUNNABLE or SLEEPING, due for a while, and without any Quartz trigger that would run it. */
+    /** RUNNABLE, SLEEPING or WAITING, due (or past its deadline) for a while, and without any Quartz trigger. */
     private static final String UNTRIGGERED = """
             SELECT id FROM baton_task t
-             WHERE state IN ('RUNNABLE', 'SLEEPING') AND COALESCE(wake_at, updated_at) < ?
+             WHERE state IN ('RUNNABLE', 'SLEEPING', 'WAITING') AND COALESCE(wake_at, updated_at) < ?
                AND NOT EXISTS (SELECT 1 FROM qrtz_triggers q
                                 WHERE q.sched_name = ? AND q.trigger_group = ?
                                   AND q.trigger_name LIKE t.id::text || ':%')
@@ -178,9 +195,6 @@ public final class TaskRepository {
      * owns the running task. Returns the new step sequence, or empty when the attempt was fenced out.
      */
     public Optional<Integer> checkpoint(Checkpoint c) {
-        if (c.newState() != TaskState.RUNNING) { // RUNNING means "go on in this slice": no state change
-            TaskState.require(TaskState.RUNNING, c.newState());
-        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -200,7 +214,11 @@ public final class TaskRepository {
         }
     }
 
-    private Optional<Integer> checkpoint(Connection connection, Checkpoint c) throws SQLException {
+    /** The checkpoint's writes on the caller's transaction (which may add wait rows); empty when fenced out. */
+    public Optional<Integer> checkpoint(Connection connection, Checkpoint c) throws SQLException {
+        if (c.newState() != TaskState.RUNNING) { // RUNNING means "go on in this slice": no state change
+            TaskState.require(TaskState.RUNNING, c.newState());
+        }
         int seq;
         try (PreparedStatement ps = connection.prepareStatement(CHECKPOINT)) {
             ps.setString(1, c.newState().name());
@@ -235,6 +253,41 @@ public final class TaskRepository {
         return Optional.of(seq);
     }
 
+    /** WAITING -> RUNNABLE: a wait was resumed, timed out to a step, or failed to a step. */
+    public boolean resumeWaiting(Connection c, UUID id, String nextStep, JsonNode resumedWith, Instant now)
+            throws SQLException {
+        TaskState.require(TaskState.WAITING, TaskState.RUNNABLE);
+        try (PreparedStatement ps = c.prepareStatement(RESUME_WAITING)) {
+            ps.setString(1, nextStep);
+            ps.setString(2, resumedWith == null ? null : write(resumedWith));
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setObject(4, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** WAITING -> FAILED: a wait timed out or was failed, and has no step for that. */
+    public boolean failWaiting(Connection c, UUID id, JsonNode error, Instant now) throws SQLException {
+        TaskState.require(TaskState.WAITING, TaskState.FAILED);
+        try (PreparedStatement ps = c.prepareStatement(FAIL_WAITING)) {
+            ps.setString(1, write(error));
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setObject(4, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Moves a waiting task's deadline (its wake-up time). */
+    public boolean extendWaiting(Connection c, UUID id, Instant deadline, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(EXTEND_WAITING)) {
+            ps.setTimestamp(1, Timestamp.from(deadline));
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setObject(3, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** RUNNING -> RUNNABLE after a failed try that will be retried at {@code retryAt}; fenced by attempt. */
     public boolean retryLater(UUID id, long attempt, JsonNode error, Instant retryAt, Instant now) {
         TaskState.require(TaskState.RUNNING, TaskState.RUNNABLE);
@@ -247,15 +300,35 @@ public final class TaskRepository {
         }) == 1;
     }
 
-    /** Any non-terminal state -> CANCELLED. A running attempt's later checkpoint is then fenced out. */
+    /**
+     * Any non-terminal state -> CANCELLED, revoking the task's waits (and so their tokens) in the same transaction.
+     * A running attempt's later checkpoint is then fenced out.
+     */
     public boolean cancel(UUID id, Instant now) {
         String[] from = TaskState.sourcesOf(TaskState.CANCELLED).stream().map(Enum::name).toArray(String[]::new);
-        return update(CANCEL, ps -> {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setTimestamp(2, Timestamp.from(now));
-            ps.setObject(3, id);
-            ps.setArray(4, ps.getConnection().createArrayOf("text", from));
-        }) == 1;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement cancel = connection.prepareStatement(CANCEL);
+                 PreparedStatement revoke = connection.prepareStatement(REVOKE_WAITS)) {
+                cancel.setTimestamp(1, Timestamp.from(now));
+                cancel.setTimestamp(2, Timestamp.from(now));
+                cancel.setObject(3, id);
+                cancel.setArray(4, connection.createArrayOf("text", from));
+                boolean cancelled = cancel.executeUpdate() == 1;
+                if (cancelled) {
+                    revoke.setTimestamp(1, Timestamp.from(now));
+                    revoke.setObject(2, id);
+                    revoke.executeUpdate();
+                }
+                connection.commit();
+                return cancelled;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new TaskStoreException("cancelling task " + id + " failed", e);
+        }
     }
 
     public List<StepRecord> steps(UUID taskId) {
@@ -370,7 +443,8 @@ public final class TaskRepository {
                 instant(rs.getTimestamp("wake_at")),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("updated_at")),
-                instant(rs.getTimestamp("finished_at")));
+                instant(rs.getTimestamp("finished_at")),
+                read(rs.getString("resumed_with")));
     }
 
     private static Instant instant(Timestamp timestamp) {

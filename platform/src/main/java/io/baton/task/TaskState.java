@@ -14,7 +14,7 @@ public enum TaskState {
     private static final Map<TaskState, Set<TaskState>> ALLOWED = Map.of(
             RUNNABLE, EnumSet.of(RUNNING, CANCELLED),
             RUNNING, EnumSet.of(RUNNABLE, WAITING, SLEEPING, SUCCEEDED, FAILED, CANCELLED),
-            WAITING, EnumSet.of(RUNNABLE, CANCELLED),
+            WAITING, EnumSet.of(RUNNABLE, FAILED, CANCELLED),
             SLEEPING, EnumSet.of(RUNNABLE, CANCELLED),
             SUCCEEDED, EnumSet.noneOf(TaskState.class),
             FAILED, EnumSet.noneOf(TaskState.class),

@@ -49,6 +49,15 @@ public final class ResumeToken {
         return new ResumeToken(PREFIX + body + checksum(body));
     }
 
+    /** The token whose secret is exactly these 32 bytes (for example a keyed hash; see {@link TokenKey}). */
+    public static ResumeToken of(byte[] secret) {
+        if (secret.length != RANDOM_BYTES) {
+            throw new IllegalArgumentException("a token secret is " + RANDOM_BYTES + " bytes, not " + secret.length);
+        }
+        String body = Base62.encode(new BigInteger(1, secret), BODY_LENGTH);
+        return new ResumeToken(PREFIX + body + checksum(body));
+    }
+
     /**
      * The token written in {@code text}, or empty if {@code text} cannot be one: {@code null}, another prefix, another
      * length, a character outside {@code 0-9A-Za-z} after the prefix, more than 256 bits of secret, or a checksum that

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.agent.Agent;
 import io.baton.agent.AgentRegistry;
-import io.baton.ops.http.ProblemException;
-import io.baton.ops.http.RouteTable;
+import io.baton.http.ProblemException;
+import io.baton.http.RouteTable;
 import io.baton.task.TaskService;
 import io.baton.task.TaskService.StartedTask;
 import io.baton.task.UnknownAgentException;
+import io.baton.wait.WaitService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Iterator;
@@ -21,7 +22,8 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code POST /admin/api/tasks} {@code {"agent", "input", "idempotencyKey"}}: start a task (201, or 200 with
  *       the existing task for a repeated idempotency key)</li>
- *   <li>{@code GET /admin/api/tasks/{id}}: state, context, result or error, and step history</li>
+ *   <li>{@code GET /admin/api/tasks/{id}}: state, context, result or error, step history, and waits with their
+ *       resume URLs</li>
  *   <li>{@code POST /admin/api/tasks/{id}/cancel}: cancel a task that has not finished</li>
  * </ul>
  */
@@ -32,8 +34,11 @@ public final class AdminRoutes implements RouteTable {
     private final AgentRegistry agents;
     private final AdminApiKey apiKey;
     private final ObjectMapper json;
+    private final WaitService waits;
 
-    public AdminRoutes(TaskService tasks, AgentRegistry agents, AdminApiKey apiKey, ObjectMapper json) {
+    public AdminRoutes(TaskService tasks, AgentRegistry agents, WaitService waits, AdminApiKey apiKey,
+                       ObjectMapper json) {
+        this.waits = waits;
         this.tasks = tasks;
         this.agents = agents;
         this.apiKey = apiKey;
@@ -97,18 +102,18 @@ public final class AdminRoutes implements RouteTable {
         UUID id = started.task().id();
         ctx.header("Location", "/admin/api/tasks/" + id);
         ctx.status(started.created() ? 201 : 200)
-                .json(TaskView.of(tasks.find(id).orElseThrow()));
+                .json(TaskView.of(tasks.find(id).orElseThrow(), waits));
     }
 
     private void get(Context ctx) {
         UUID id = taskId(ctx);
-        ctx.json(TaskView.of(tasks.find(id).orElseThrow(() -> notFound(id))));
+        ctx.json(TaskView.of(tasks.find(id).orElseThrow(() -> notFound(id)), waits));
     }
 
     private void cancel(Context ctx) {
         UUID id = taskId(ctx);
         switch (tasks.cancel(id)) {
-            case CANCELLED -> ctx.json(TaskView.of(tasks.find(id).orElseThrow()));
+            case CANCELLED -> ctx.json(TaskView.of(tasks.find(id).orElseThrow(), waits));
             case ALREADY_FINISHED -> throw new ProblemException(409, "Conflict", "Task " + id + " already finished as "
                     + tasks.find(id).orElseThrow().task().state() + "; there is nothing to cancel.");
             case NOT_FOUND -> throw notFound(id);

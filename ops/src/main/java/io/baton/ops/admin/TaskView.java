@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.task.StepRecord;
 import io.baton.task.Task;
 import io.baton.task.TaskService.TaskDetails;
+import io.baton.wait.Wait;
+import io.baton.wait.WaitService;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,18 +14,31 @@ import java.util.UUID;
 public record TaskView(UUID id, String agent, String state, JsonNode input, JsonNode context, String nextStep,
                        int checkpoints, long attempt, String owner, String idempotencyKey, JsonNode result,
                        JsonNode error, Instant wakeAt, Instant createdAt, Instant updatedAt, Instant finishedAt,
-                       List<StepView> steps) {
+                       JsonNode resumedWith, List<StepView> steps, List<WaitView> waits) {
+
+    /**
+     * One of the task's waits. {@code resumeUrl} is shown while a token wait is unresolved: anyone holding it can
+     * resume the task, so the admin API is the only place besides the step itself that reveals it.
+     */
+    public record WaitView(UUID id, int seq, String kind, String state, Instant deadline, Instant maxDeadline,
+                           String source, String correlationKey, String resumeUrl, Instant resolvedAt) {
+    }
 
     /** One checkpoint of the task's history. */
     public record StepView(int seq, String step, String outcome, int tries, long attempt, String node,
                            Instant startedAt, Instant finishedAt) {
     }
 
-    public static TaskView of(TaskDetails details) {
+    public static TaskView of(TaskDetails details, WaitService waits) {
         Task t = details.task();
+        List<WaitView> waitViews = waits.waitsOf(t.id()).stream().map(w -> new WaitView(w.id(), w.seq(),
+                w.kind().name(), w.state().name(), w.deadline(), w.maxDeadline(), w.source(), w.correlationKey(),
+                w.kind() == Wait.Kind.TOKEN && !w.state().isResolved() && waits.tokensEnabled()
+                        ? waits.resumeUrl(t.id(), w.seq()) : null, w.resolvedAt())).toList();
         return new TaskView(t.id(), t.agent(), t.state().name(), t.input(), t.context(), t.nextStep(), t.stepSeq(),
                 t.attempt(), t.owner(), t.idempotencyKey(), t.result(), t.error(), t.wakeAt(), t.createdAt(),
-                t.updatedAt(), t.finishedAt(), details.steps().stream().map(TaskView::step).toList());
+                t.updatedAt(), t.finishedAt(), t.resumedWith(), details.steps().stream().map(TaskView::step).toList(),
+                waitViews);
     }
 
     private static StepView step(StepRecord s) {

@@ -3,6 +3,8 @@ package io.baton.ops.demo;
 import io.baton.agent.Agent;
 import io.baton.agent.AgentProvider;
 import io.baton.agent.StepOutcome;
+import io.baton.wait.Wait;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,42 @@ public final class DemoAgents implements AgentProvider {
 
     @Override
     public List<Agent> agents() {
-        return List.of(greeting());
+        return List.of(greeting(), expenseApproval());
+    }
+
+    /**
+     * {@code demo-expense}: drafts an approval request for {@code input.employee} and {@code input.amount}, waits up
+     * to {@code input.deadlineSeconds} (default 24 h) for a decision at its resume URL, then acts on
+     * {@code {"approved": true|false, "by": "..."}}; escalates when nobody answers in time, and records a rejection
+     * sent to {@code /hooks/{token}/fail}.
+     */
+    static Agent expenseApproval() {
+        return Agent.named("demo-expense")
+                .step("draft", ctx -> {
+                    String summary = ctx.input().path("employee").asText("someone") + " asks for "
+                            + ctx.input().path("amount").asText("?") + " for " + ctx.input().path("purpose").asText("?");
+                    ctx.state().put("request", summary);
+                    // A real agent would e-mail ctx.resumeLink().url() to the approver here; never log it.
+                    ctx.resumeLink();
+                    ctx.log().info("Approval requested: {}", summary);
+                    return StepOutcome.await(Wait.token(Duration.ofSeconds(
+                                    ctx.input().path("deadlineSeconds").asLong(Duration.ofHours(24).toSeconds())))
+                            .extendableUpTo(Duration.ofDays(7))
+                            .onTimeout("escalate")
+                            .onFailure("rejected")
+                            .build());
+                })
+                .step("act", ctx -> {
+                    JsonNode decision = ctx.resumedWith();
+                    boolean approved = decision != null && decision.path("approved").asBoolean(false);
+                    return StepOutcome.complete(Map.of("request", ctx.state().path("request").asText(),
+                            "approved", approved, "by", decision == null ? "" : decision.path("by").asText("")));
+                })
+                .step("escalate", ctx -> StepOutcome.complete(Map.of("request", ctx.state().path("request").asText(),
+                        "escalated", true)))
+                .step("rejected", ctx -> StepOutcome.complete(Map.of("request", ctx.state().path("request").asText(),
+                        "approved", false, "reason", ctx.resumedWith().path("reason").asText())))
+                .build();
     }
 
     /**

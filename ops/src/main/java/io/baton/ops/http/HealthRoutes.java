@@ -2,6 +2,7 @@ package io.baton.ops.http;
 
 import io.baton.node.BatonNode;
 import io.baton.node.NodeHealth;
+import io.baton.http.RouteTable;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;

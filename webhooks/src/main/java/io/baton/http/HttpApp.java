@@ -1,6 +1,7 @@
-package io.baton.ops.http;
+package io.baton.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.persistence.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -20,15 +21,22 @@ public final class HttpApp {
     private HttpApp() {
     }
 
-    public static Javalin create(ObjectMapper json, List<RouteTable> tables) {
+    /** @param maxRequestSize the largest request body Jetty reads at all (webhook routes check their own limit) */
+    public static Javalin create(ObjectMapper json, List<RouteTable> tables, long maxRequestSize) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(json, false));
-            config.http.maxRequestSize = 1024 * 1024;
+            config.http.maxRequestSize = maxRequestSize;
             tables.forEach(table -> table.register(config.routes));
             config.routes.exception(ProblemException.class, (e, ctx) ->
                     problem(ctx, e.status(), e.title(), e.getMessage()));
+            config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+                LOG.warn("Database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                ctx.header("Retry-After", "5");
+                problem(ctx, 503, "Service Unavailable",
+                        "The database is unavailable, so nothing was recorded; retry later.");
+            });
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     problem(ctx, e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {

@@ -1,4 +1,4 @@
-package io.baton.ops.http;
+package io.baton.http;
 
 /** Thrown by a handler to answer with a problem+json body; mapped in one place by {@link HttpApp}. */
 public class ProblemException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.baton.ops.http;
+package io.baton.http;
 
 import io.javalin.config.RoutesConfig;
 

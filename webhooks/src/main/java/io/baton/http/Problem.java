@@ -1,4 +1,4 @@
-package io.baton.ops.http;
+package io.baton.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

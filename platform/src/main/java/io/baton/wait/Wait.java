@@ -1,0 +1,101 @@
+package io.baton.wait;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a step waits for: a resume token presented at {@code POST /hooks/{token}}, or an event with a correlation key
+ * on a registered event source. Build one with {@link #token(Duration)} or {@link #event(String, String, Duration)}
+ * and return it with {@code StepOutcome.await(wait)}.
+ *
+ * @param kind           token or event
+ * @param source         the event source (events only)
+ * @param correlationKey the key the event must carry (events only)
+ * @param timeout        time from the wait's start to its deadline; a heartbeat restarts it
+ * @param maxTimeout     the latest a heartbeat may push the deadline to (from the wait's start); null: no heartbeats
+ * @param resumeStep     step to run after a resume; null: the next step in order
+ * @param timeoutStep    step to run when the deadline passes; null: the task fails
+ * @param failureStep    step to run after {@code POST /hooks/{token}/fail}; null: the task fails with the reason
+ * @param signingSecret  if set, token deliveries must carry a valid Standard Webhooks signature with this secret
+ */
+public record Wait(Kind kind, String source, String correlationKey, Duration timeout, Duration maxTimeout,
+                   String resumeStep, String timeoutStep, String failureStep, String signingSecret) {
+
+    public enum Kind { TOKEN, EVENT }
+
+    public Wait {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(timeout, "timeout: a wait needs a deadline");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("wait timeout must be positive");
+        }
+        if (maxTimeout != null && maxTimeout.compareTo(timeout) < 0) {
+            throw new IllegalArgumentException("maxTimeout must not be shorter than timeout");
+        }
+        if (kind == Kind.EVENT && (source == null || correlationKey == null || correlationKey.isBlank())) {
+            throw new IllegalArgumentException("an event wait needs a source and a correlation key");
+        }
+    }
+
+    /** Wait for the task's resume token, at most {@code timeout}. */
+    public static Builder token(Duration timeout) {
+        return new Builder(Kind.TOKEN, null, null, timeout);
+    }
+
+    /** Wait for an event on {@code source} whose correlation key is {@code correlationKey}, at most {@code timeout}. */
+    public static Builder event(String source, String correlationKey, Duration timeout) {
+        return new Builder(Kind.EVENT, source, correlationKey, timeout);
+    }
+
+    /** The optional parts of a wait. */
+    public static final class Builder {
+        private final Kind kind;
+        private final String source;
+        private final String correlationKey;
+        private final Duration timeout;
+        private Duration maxTimeout;
+        private String resumeStep;
+        private String timeoutStep;
+        private String failureStep;
+        private String signingSecret;
+
+        private Builder(Kind kind, String source, String correlationKey, Duration timeout) {
+            this.kind = kind;
+            this.source = source;
+            this.correlationKey = correlationKey;
+            this.timeout = timeout;
+        }
+
+        /** Heartbeats may extend the deadline up to this long after the wait started. */
+        public Builder extendableUpTo(Duration max) {
+            maxTimeout = max;
+            return this;
+        }
+
+        public Builder thenStep(String step) {
+            resumeStep = step;
+            return this;
+        }
+
+        public Builder onTimeout(String step) {
+            timeoutStep = step;
+            return this;
+        }
+
+        public Builder onFailure(String step) {
+            failureStep = step;
+            return this;
+        }
+
+        /** Token deliveries must be signed the Standard Webhooks way with this secret ({@code whsec_...}). */
+        public Builder requireSignature(String secret) {
+            signingSecret = secret;
+            return this;
+        }
+
+        public Wait build() {
+            return new Wait(kind, source, correlationKey, timeout, maxTimeout, resumeStep, timeoutStep, failureStep,
+                    signingSecret);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+package io.baton.wait;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Waits, buffered deliveries (the inbox) and the delivery log. Methods take the caller's connection: a wait always
+ * changes in the same transaction as its task.
+ */
+public final class WaitRepository {
+    private static final String COLUMNS = """
+            id, task_id, seq, kind, source, correlation_key, state, timeout_millis, deadline, max_deadline,
+            resume_step, timeout_step, failure_step, signing_secret, payload, payload_hash, created_at, resolved_at""";
+
+    private static final String REGISTER_PENDING = """
+            INSERT INTO baton_wait (id, task_id, seq, kind, token_hash, state, created_at)
+            VALUES (?, ?, ?, 'TOKEN', ?, 'PENDING', ?)
+            ON CONFLICT (task_id, seq) DO NOTHING""";
+
+    private static final String OPEN = """
+            INSERT INTO baton_wait (id, task_id, seq, kind, token_hash, source, correlation_key, state, timeout_millis,
+                                    deadline, max_deadline, resume_step, timeout_step, failure_step, signing_secret,
+                                    created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (task_id, seq) DO UPDATE
+               SET kind = excluded.kind, source = excluded.source, correlation_key = excluded.correlation_key,
+                   state = 'OPEN', timeout_millis = excluded.timeout_millis, deadline = excluded.deadline,
+                   max_deadline = excluded.max_deadline, resume_step = excluded.resume_step,
+                   timeout_step = excluded.timeout_step, failure_step = excluded.failure_step,
+                   signing_secret = excluded.signing_secret
+             WHERE baton_wait.state = 'PENDING'
+            RETURNING\s""" + COLUMNS;
+
+    private static final String BY_TOKEN_FOR_UPDATE = "SELECT " + COLUMNS
+            + " FROM baton_wait WHERE token_hash = ? FOR UPDATE";
+
+    private static final String BY_TOKEN = "SELECT " + COLUMNS + " FROM baton_wait WHERE token_hash = ?";
+
+    private static final String OPEN_FOR_EVENT = "SELECT " + COLUMNS
+            + " FROM baton_wait WHERE source = ? AND correlation_key = ? AND state = 'OPEN' ORDER BY created_at"
+            + " FOR UPDATE";
+
+    private static final String RESOLVE = """
+            UPDATE baton_wait SET state = ?, payload = ?::jsonb, payload_hash = ?, resolved_at = ?
+             WHERE id = ? AND state = 'OPEN'""";
+
+    private static final String TIME_OUT_DUE = """
+            UPDATE baton_wait SET state = 'TIMED_OUT', resolved_at = ?
+             WHERE task_id = ? AND state = 'OPEN' AND deadline <= ?
+            RETURNING\s""" + COLUMNS;
+
+    private static final String EXTEND = "UPDATE baton_wait SET deadline = ? WHERE id = ? AND state = 'OPEN'";
+
+    private static final String CANCEL_FOR_TASK = """
+            UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ?
+             WHERE task_id = ? AND state IN ('PENDING', 'OPEN')""";
+
+    private static final String FOR_TASK = "SELECT " + COLUMNS + " FROM baton_wait WHERE task_id = ? ORDER BY seq";
+
+    private static final String BUFFER = """
+            INSERT INTO baton_inbox (wait_id, source, correlation_key, outcome, payload, payload_hash, delivery_id,
+                                     received_at, expires_at)
+            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""";
+
+    private static final String BUFFERED_FOR_WAIT = """
+            SELECT outcome, payload, payload_hash, delivery_id FROM baton_inbox
+             WHERE wait_id = ? AND consumed_at IS NULL ORDER BY id LIMIT 1""";
+
+    private static final String CONSUME_FOR_WAIT = """
+            UPDATE baton_inbox SET consumed_at = ?
+             WHERE id = (SELECT id FROM baton_inbox WHERE wait_id = ? AND consumed_at IS NULL
+                          ORDER BY id LIMIT 1 FOR UPDATE)
+            RETURNING outcome, payload, payload_hash, delivery_id""";
+
+    private static final String CONSUME_EVENT = """
+            UPDATE baton_inbox SET consumed_at = ?
+             WHERE id = (SELECT id FROM baton_inbox
+                          WHERE source = ? AND correlation_key = ? AND consumed_at IS NULL AND expires_at > ?
+                          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING outcome, payload, payload_hash, delivery_id""";
+
+    private static final String FIND_DELIVERY = """
+            SELECT payload_hash, outcome, task_ids, wait_id FROM baton_delivery WHERE source = ? AND delivery_id = ?""";
+
+    private static final String INSERT_DELIVERY = """
+            INSERT INTO baton_delivery (source, delivery_id, payload_hash, outcome, task_ids, wait_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+
+    private final ObjectMapper json;
+
+    public WaitRepository(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** A delivery kept for a wait that was not open yet, or for an event nobody waited for yet. */
+    public record InboxItem(String outcome, JsonNode payload, String payloadHash, String deliveryId) {
+    }
+
+    /** A logged delivery. */
+    public record DeliveryRecord(String payloadHash, String outcome, List<UUID> taskIds, UUID waitId) {
+    }
+
+    /** Registers the token's wait before the step finishes, so early deliveries can be kept. Idempotent. */
+    public void registerPending(Connection c, UUID taskId, int seq, String tokenHash, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(REGISTER_PENDING)) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setObject(2, taskId);
+            ps.setInt(3, seq);
+            ps.setString(4, tokenHash);
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Opens the wait of (task, seq), PENDING or new. Empty if it was already past PENDING (a re-run). */
+    public Optional<WaitRecord> open(Connection c, UUID taskId, int seq, Wait wait, String tokenHash,
+                                     Instant deadline, Instant maxDeadline, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(OPEN)) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setObject(2, taskId);
+            ps.setInt(3, seq);
+            ps.setString(4, wait.kind().name());
+            ps.setString(5, tokenHash);
+            ps.setString(6, wait.source());
+            ps.setString(7, wait.correlationKey());
+            ps.setLong(8, wait.timeout().toMillis());
+            ps.setTimestamp(9, Timestamp.from(deadline));
+            ps.setTimestamp(10, Timestamp.from(maxDeadline));
+            ps.setString(11, wait.resumeStep());
+            ps.setString(12, wait.timeoutStep());
+            ps.setString(13, wait.failureStep());
+            ps.setString(14, wait.signingSecret());
+            ps.setTimestamp(15, Timestamp.from(now));
+            return one(ps);
+        }
+    }
+
+    public Optional<WaitRecord> byTokenForUpdate(Connection c, String tokenHash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BY_TOKEN_FOR_UPDATE)) {
+            ps.setString(1, tokenHash);
+            return one(ps);
+        }
+    }
+
+    public Optional<WaitRecord> byToken(Connection c, String tokenHash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BY_TOKEN)) {
+            ps.setString(1, tokenHash);
+            return one(ps);
+        }
+    }
+
+    public List<WaitRecord> openForEventForUpdate(Connection c, String source, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(OPEN_FOR_EVENT)) {
+            ps.setString(1, source);
+            ps.setString(2, key);
+            return all(ps);
+        }
+    }
+
+    public List<WaitRecord> forTask(Connection c, UUID taskId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FOR_TASK)) {
+            ps.setObject(1, taskId);
+            return all(ps);
+        }
+    }
+
+    /** OPEN -> {@code state}; false if the wait was not open any more. */
+    public boolean resolve(Connection c, UUID waitId, WaitState state, JsonNode payload, String payloadHash,
+                           Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RESOLVE)) {
+            ps.setString(1, state.name());
+            ps.setString(2, payload == null ? null : write(payload));
+            ps.setString(3, payloadHash);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setObject(5, waitId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** OPEN -> TIMED_OUT for the task's wait whose deadline has passed, if any. */
+    public Optional<WaitRecord> timeOutDue(Connection c, UUID taskId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TIME_OUT_DUE)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setObject(2, taskId);
+            ps.setTimestamp(3, Timestamp.from(now));
+            return one(ps);
+        }
+    }
+
+    public boolean extend(Connection c, UUID waitId, Instant deadline) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(EXTEND)) {
+            ps.setTimestamp(1, Timestamp.from(deadline));
+            ps.setObject(2, waitId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Revokes the task's unresolved waits (and so their tokens). */
+    public int cancelForTask(Connection c, UUID taskId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CANCEL_FOR_TASK)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setObject(2, taskId);
+            return ps.executeUpdate();
+        }
+    }
+
+    public void buffer(Connection c, UUID waitId, String source, String key, String outcome, JsonNode payload,
+                       String payloadHash, String deliveryId, Instant now, Instant expiresAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BUFFER)) {
+            ps.setObject(1, waitId);
+            ps.setString(2, source);
+            ps.setString(3, key);
+            ps.setString(4, outcome);
+            ps.setString(5, write(payload));
+            ps.setString(6, payloadHash);
+            ps.setString(7, deliveryId);
+            ps.setTimestamp(8, Timestamp.from(now));
+            ps.setTimestamp(9, expiresAt == null ? null : Timestamp.from(expiresAt));
+            ps.executeUpdate();
+        }
+    }
+
+    public Optional<InboxItem> bufferedFor(Connection c, UUID waitId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BUFFERED_FOR_WAIT)) {
+            ps.setObject(1, waitId);
+            return inboxItem(ps);
+        }
+    }
+
+    public Optional<InboxItem> consumeFor(Connection c, UUID waitId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CONSUME_FOR_WAIT)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setObject(2, waitId);
+            return inboxItem(ps);
+        }
+    }
+
+    public Optional<InboxItem> consumeEvent(Connection c, String source, String key, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CONSUME_EVENT)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, source);
+            ps.setString(3, key);
+            ps.setTimestamp(4, Timestamp.from(now));
+            return inboxItem(ps);
+        }
+    }
+
+    public Optional<DeliveryRecord> findDelivery(Connection c, String source, String deliveryId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FIND_DELIVERY)) {
+            ps.setString(1, source);
+            ps.setString(2, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                List<UUID> ids = new ArrayList<>();
+                for (Object id : (Object[]) rs.getArray(3).getArray()) {
+                    ids.add((UUID) id);
+                }
+                return Optional.of(new DeliveryRecord(rs.getString(1), rs.getString(2), ids,
+                        rs.getObject(4, UUID.class)));
+            }
+        }
+    }
+
+    /** Logs a delivery; false if its id was logged meanwhile by a concurrent delivery. */
+    public boolean insertDelivery(Connection c, String source, String deliveryId, String payloadHash, String outcome,
+                                  List<UUID> taskIds, UUID waitId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_DELIVERY)) {
+            Array ids = c.createArrayOf("uuid", taskIds.toArray());
+            ps.setString(1, source);
+            ps.setString(2, deliveryId);
+            ps.setString(3, payloadHash);
+            ps.setString(4, outcome);
+            ps.setArray(5, ids);
+            ps.setObject(6, waitId);
+            ps.setTimestamp(7, Timestamp.from(now));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private Optional<InboxItem> inboxItem(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new InboxItem(rs.getString(1), read(rs.getString(2)), rs.getString(3),
+                    rs.getString(4)));
+        }
+    }
+
+    private Optional<WaitRecord> one(PreparedStatement ps) throws SQLException {
+        List<WaitRecord> rows = all(ps);
+        return rows.stream().findFirst();
+    }
+
+    private List<WaitRecord> all(PreparedStatement ps) throws SQLException {
+        List<WaitRecord> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(map(rs));
+            }
+        }
+        return rows;
+    }
+
+    private WaitRecord map(ResultSet rs) throws SQLException {
+        Long timeout = rs.getObject("timeout_millis", Long.class);
+        return new WaitRecord(
+                rs.getObject("id", UUID.class),
+                rs.getObject("task_id", UUID.class),
+                rs.getInt("seq"),
+                Wait.Kind.valueOf(rs.getString("kind")),
+                rs.getString("source"),
+                rs.getString("correlation_key"),
+                WaitState.valueOf(rs.getString("state")),
+                timeout,
+                instant(rs.getTimestamp("deadline")),
+                instant(rs.getTimestamp("max_deadline")),
+                rs.getString("resume_step"),
+                rs.getString("timeout_step"),
+                rs.getString("failure_step"),
+                rs.getString("signing_secret"),
+                read(rs.getString("payload")),
+                rs.getString("payload_hash"),
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("resolved_at")));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return text == null ? null : json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

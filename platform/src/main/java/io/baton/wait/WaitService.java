@@ -1,0 +1,355 @@
+package io.baton.wait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.event.EngineEvent.Type;
+import io.baton.event.EngineEvents;
+import io.baton.persistence.Transactions;
+import io.baton.quartz.SchedulingException;
+import io.baton.quartz.TaskTriggers;
+import io.baton.task.TaskRepository;
+import io.baton.wait.DeliveryException.Reason;
+import io.baton.wait.WaitRepository.DeliveryRecord;
+import io.baton.wait.WaitRepository.InboxItem;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens waits and resolves them: deliveries to a resume token, events on a source, heartbeats, failures and
+ * deadlines. Each is one transaction that locks the wait row, so of two racing resolutions exactly one wins; the
+ * task is scheduled only after the commit (the reconciler covers a crash in between).
+ */
+public final class WaitService {
+    private static final Logger LOG = LoggerFactory.getLogger(WaitService.class);
+    private static final String TOKEN_SOURCE = "token";
+    private static final String TIMED_OUT = "timed-out";
+
+    private final Transactions transactions;
+    private final WaitRepository waits;
+    private final TaskRepository tasks;
+    private final TaskTriggers triggers;
+    private final TokenKey tokenKey;
+    private final String publicUrl;
+    private final Map<String, EventSource> sources;
+    private final EngineEvents events;
+    private final Clock clock;
+    private final ObjectMapper json;
+
+    /** @param tokenKey the cluster's token key, or {@code null} if none is configured (token waits then fail) */
+    public WaitService(Transactions transactions, WaitRepository waits, TaskRepository tasks, TaskTriggers triggers,
+                       TokenKey tokenKey, String publicUrl, Map<String, EventSource> sources, EngineEvents events,
+                       Clock clock, ObjectMapper json) {
+        this.transactions = transactions;
+        this.waits = waits;
+        this.tasks = tasks;
+        this.triggers = triggers;
+        this.tokenKey = tokenKey;
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.sources = Map.copyOf(sources);
+        this.events = events;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    public Optional<EventSource> source(String name) {
+        return Optional.ofNullable(sources.get(name));
+    }
+
+    private ResumeToken token(UUID taskId, int seq) {
+        if (tokenKey == null) {
+            throw new IllegalStateException("no token key: set BATON_TOKEN_KEY (the same on every node) to use "
+                    + "resume tokens");
+        }
+        return tokenKey.tokenFor(taskId, seq);
+    }
+
+    /** The resume URL of the token wait created by step {@code seq} of the task. */
+    public String resumeUrl(UUID taskId, int seq) {
+        return publicUrl + "/hooks/" + token(taskId, seq).value();
+    }
+
+    /**
+     * The link a step hands out before it returns; registers its wait as PENDING so that a delivery arriving early
+     * is kept. The same on every try of the step.
+     */
+    public ResumeLink mint(UUID taskId, int seq) {
+        ResumeToken token = token(taskId, seq);
+        transactions.inTransaction(c -> {
+            waits.registerPending(c, taskId, seq, token.sha256Hex(), clock.instant());
+            return null;
+        });
+        return new ResumeLink(token.value(), publicUrl + "/hooks/" + token.value());
+    }
+
+    /** What opening a wait in a checkpoint transaction led to. */
+    public record Opened(WaitRecord record, Optional<InboxItem> consumed) {
+    }
+
+    /**
+     * Opens the wait inside the checkpoint's transaction and consumes a delivery that arrived early, if any. The
+     * caller then either resolves it at once ({@link #resolveInTransaction}) or schedules the deadline.
+     */
+    public Opened open(Connection c, UUID taskId, int seq, Wait wait, Instant now) throws SQLException {
+        if (wait.kind() == Wait.Kind.EVENT && !sources.containsKey(wait.source())) {
+            throw new IllegalArgumentException("no event source named '" + wait.source() + "' is registered");
+        }
+        String tokenHash = wait.kind() == Wait.Kind.TOKEN ? token(taskId, seq).sha256Hex() : null;
+        Instant deadline = now.plus(wait.timeout());
+        Instant maxDeadline = wait.maxTimeout() == null ? deadline : now.plus(wait.maxTimeout());
+        WaitRecord opened = waits.open(c, taskId, seq, wait, tokenHash, deadline, maxDeadline, now)
+                .orElseThrow(() -> new IllegalStateException("wait of task " + taskId + " step " + seq
+                        + " was already opened"));
+        Optional<InboxItem> early = wait.kind() == Wait.Kind.TOKEN ? waits.consumeFor(c, opened.id(), now)
+                : waits.consumeEvent(c, wait.source(), wait.correlationKey(), now);
+        return new Opened(opened, early);
+    }
+
+    /**
+     * Resolves an OPEN wait and moves its WAITING task on, in the caller's transaction. Returns whether the task
+     * became runnable (false when it failed or the wait was no longer open).
+     */
+    public boolean resolveInTransaction(Connection c, WaitRecord wait, WaitState outcome, JsonNode payload,
+                                        String payloadHash, Instant now) throws SQLException {
+        if (!waits.resolve(c, wait.id(), outcome, payload, payloadHash, now)) {
+            return false;
+        }
+        String next = switch (outcome) {
+            case RESUMED -> wait.resumeStep();
+            case TIMED_OUT -> wait.timeoutStep();
+            case FAILED -> wait.failureStep();
+            default -> throw new IllegalArgumentException("not a resolution: " + outcome);
+        };
+        if (next == null && outcome != WaitState.RESUMED) {
+            ObjectNode error = json.createObjectNode();
+            error.put("type", outcome == WaitState.TIMED_OUT ? "WaitTimedOut" : "WaitFailed");
+            error.put("message", outcome == WaitState.TIMED_OUT
+                    ? "the wait's deadline " + wait.deadline() + " passed"
+                    : "the wait was failed: " + payload.path("reason").asText());
+            tasks.failWaiting(c, wait.taskId(), error, now);
+            return false;
+        }
+        return tasks.resumeWaiting(c, wait.taskId(), next, payload, now);
+    }
+
+    /** A JSON body delivered to a resume token. */
+    public DeliveryReceipt deliver(String tokenText, String deliveryId, JsonNode payload, String payloadHash) {
+        return resolveByToken(tokenText, deliveryId, WaitState.RESUMED, payload, payloadHash);
+    }
+
+    /** {@code POST /hooks/{token}/fail}: resume on the wait's failure path. */
+    public DeliveryReceipt fail(String tokenText, String deliveryId, String reason, String payloadHash) {
+        ObjectNode payload = json.createObjectNode().put("reason", reason);
+        return resolveByToken(tokenText, deliveryId, WaitState.FAILED, payload, payloadHash);
+    }
+
+    /** The Standard Webhooks secret the token's wait demands, if any (checked before anything is written). */
+    public Optional<String> signingSecret(String tokenText) {
+        String hash = ResumeToken.parse(tokenText).orElseThrow(this::unknown).sha256Hex();
+        WaitRecord wait = transactions.inTransaction(c -> waits.byToken(c, hash)).orElseThrow(this::unknown);
+        return Optional.ofNullable(wait.signingSecret());
+    }
+
+    private DeliveryException unknown() {
+        return new DeliveryException(Reason.UNKNOWN, "No wait has this resume token.");
+    }
+
+    private DeliveryReceipt resolveByToken(String tokenText, String deliveryId, WaitState outcome, JsonNode payload,
+                                           String payloadHash) {
+        String hash = ResumeToken.parse(tokenText).orElseThrow(this::unknown).sha256Hex();
+        Instant now = clock.instant();
+        DeliveryReceipt receipt = transactions.inTransaction(c -> {
+            WaitRecord wait = waits.byTokenForUpdate(c, hash).orElseThrow(this::unknown);
+            String key = deliveryId != null ? deliveryId : "sha256:" + payloadHash;
+            String logKey = wait.id() + ":" + key;
+            Optional<DeliveryRecord> seen = waits.findDelivery(c, TOKEN_SOURCE, logKey);
+            if (seen.isPresent()) {
+                return duplicateOrConflict(seen.get(), payloadHash, key);
+            }
+            List<UUID> task = List.of(wait.taskId());
+            switch (wait.state()) {
+                case PENDING -> {
+                    Optional<InboxItem> kept = waits.bufferedFor(c, wait.id());
+                    if (kept.isPresent()) {
+                        return sameOrConflict(kept.get().payloadHash(), payloadHash, task, wait.id(),
+                                "already buffered");
+                    }
+                    waits.buffer(c, wait.id(), null, null, outcome.name(), payload, payloadHash, key, now, null);
+                    waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, DeliveryReceipt.BUFFERED, task,
+                            wait.id(), now);
+                    return new DeliveryReceipt(DeliveryReceipt.BUFFERED, task, wait.id(), null);
+                }
+                case OPEN -> {
+                    if (!wait.deadline().isAfter(now)) {
+                        // The deadline won the race: take the timeout path now, and refuse this delivery.
+                        resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
+                        return new DeliveryReceipt(TIMED_OUT, task, wait.id(), null);
+                    }
+                    boolean runnable = resolveInTransaction(c, wait, outcome, payload, payloadHash, now);
+                    waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, DeliveryReceipt.RESUMED, task,
+                            wait.id(), now);
+                    return new DeliveryReceipt(DeliveryReceipt.RESUMED, task, wait.id(), runnable ? null : "FAILED");
+                }
+                case RESUMED, FAILED -> {
+                    if (wait.state() == outcome) {
+                        return sameOrConflict(wait.payloadHash(), payloadHash, task, wait.id(),
+                                "already " + wait.state().name().toLowerCase());
+                    }
+                    throw finished(wait);
+                }
+                default -> throw finished(wait);
+            }
+        });
+        if (TIMED_OUT.equals(receipt.status())) {
+            schedule(receipt.tasks(), now);
+            throw new DeliveryException(Reason.FINISHED, "The wait's deadline passed before this delivery; it "
+                    + "timed out.");
+        }
+        if (DeliveryReceipt.RESUMED.equals(receipt.status())) {
+            events.publish(Type.TASK_RESUMED, receipt.tasks().get(0), null, null,
+                    "wait " + receipt.waitId() + " " + outcome.name().toLowerCase());
+            schedule(receipt.tasks(), now);
+            LOG.info("Task {} resumed ({}) by a delivery", receipt.tasks().get(0), outcome);
+        }
+        return receipt;
+    }
+
+    private static DeliveryException finished(WaitRecord wait) {
+        return new DeliveryException(Reason.FINISHED, "This wait already ended ("
+                + wait.state().name().toLowerCase().replace('_', ' ') + ").");
+    }
+
+    private static DeliveryReceipt duplicateOrConflict(DeliveryRecord seen, String payloadHash, String key) {
+        if (!seen.payloadHash().equals(payloadHash)) {
+            throw new DeliveryException(Reason.CONFLICT, "Delivery id '" + key
+                    + "' was already used with a different payload.");
+        }
+        return new DeliveryReceipt(DeliveryReceipt.DUPLICATE, seen.taskIds(), seen.waitId(), seen.outcome());
+    }
+
+    private static DeliveryReceipt sameOrConflict(String recordedHash, String payloadHash, List<UUID> tasks,
+                                                  UUID waitId, String what) {
+        if (recordedHash != null && recordedHash.equals(payloadHash)) {
+            return new DeliveryReceipt(DeliveryReceipt.DUPLICATE, tasks, waitId, what);
+        }
+        throw new DeliveryException(Reason.CONFLICT, "This token was " + what + " with a different payload.");
+    }
+
+    /** {@code POST /hooks/{token}/heartbeat}: restart the deadline, capped by the wait's maximum. */
+    public DeliveryReceipt heartbeat(String tokenText) {
+        String hash = ResumeToken.parse(tokenText).orElseThrow(this::unknown).sha256Hex();
+        Instant now = clock.instant();
+        DeliveryReceipt receipt = transactions.inTransaction(c -> {
+            WaitRecord wait = waits.byTokenForUpdate(c, hash).orElseThrow(this::unknown);
+            if (wait.state() == WaitState.PENDING) {
+                throw new DeliveryException(Reason.NOT_STARTED, "The wait has not started yet; heartbeats count "
+                        + "once the step that created it has finished.");
+            }
+            if (wait.state() != WaitState.OPEN) {
+                throw finished(wait);
+            }
+            Instant wanted = now.plusMillis(wait.timeoutMillis());
+            Instant deadline = wanted.isAfter(wait.maxDeadline()) ? wait.maxDeadline() : wanted;
+            if (deadline.isAfter(wait.deadline())) {
+                waits.extend(c, wait.id(), deadline);
+                tasks.extendWaiting(c, wait.taskId(), deadline, now);
+            } else {
+                deadline = wait.deadline();
+            }
+            return new DeliveryReceipt(DeliveryReceipt.EXTENDED, List.of(wait.taskId()), wait.id(),
+                    deadline.toString());
+        });
+        triggers.schedule(receipt.tasks().get(0), Instant.parse(receipt.detail()));
+        return receipt;
+    }
+
+    /** {@code POST /events/{source}}: resume every task waiting on the key, or keep the event for the source's TTL. */
+    public DeliveryReceipt deliverEvent(EventSource source, String correlationKey, String deliveryId,
+                                        JsonNode payload, String payloadHash) {
+        Instant now = clock.instant();
+        String key = deliveryId != null ? deliveryId : "sha256:" + payloadHash;
+        DeliveryReceipt receipt = transactions.inTransaction(c -> {
+            Optional<DeliveryRecord> seen = waits.findDelivery(c, source.name(), key);
+            if (seen.isPresent()) {
+                return duplicateOrConflict(seen.get(), payloadHash, key);
+            }
+            List<UUID> resumed = new ArrayList<>();
+            for (WaitRecord wait : waits.openForEventForUpdate(c, source.name(), correlationKey)) {
+                if (wait.deadline().isAfter(now)
+                        && resolveInTransaction(c, wait, WaitState.RESUMED, payload, payloadHash, now)) {
+                    resumed.add(wait.taskId());
+                }
+            }
+            if (resumed.isEmpty()) {
+                waits.buffer(c, null, source.name(), correlationKey, WaitState.RESUMED.name(), payload, payloadHash,
+                        key, now, now.plus(source.bufferTtl()));
+                waits.insertDelivery(c, source.name(), key, payloadHash, DeliveryReceipt.BUFFERED, List.of(), null,
+                        now);
+                return new DeliveryReceipt(DeliveryReceipt.BUFFERED, List.of(), null, null);
+            }
+            waits.insertDelivery(c, source.name(), key, payloadHash, DeliveryReceipt.RESUMED, resumed, null, now);
+            return new DeliveryReceipt(DeliveryReceipt.RESUMED, resumed, null, null);
+        });
+        if (DeliveryReceipt.RESUMED.equals(receipt.status())) {
+            LOG.info("Event on '{}' resumed tasks {}", source.name(), receipt.tasks());
+            receipt.tasks().forEach(id -> events.publish(Type.TASK_RESUMED, id, null, null,
+                    "event on " + source.name()));
+            schedule(receipt.tasks(), now);
+        }
+        return receipt;
+    }
+
+    /**
+     * A task firing found its task WAITING: if the wait's deadline has passed, take the timeout path. Returns
+     * whether the task became runnable.
+     */
+    public boolean timeOutIfDue(UUID taskId, Instant now) {
+        return transactions.inTransaction(c -> {
+            Optional<WaitRecord> due = waits.timeOutDue(c, taskId, now);
+            if (due.isEmpty()) {
+                return false;
+            }
+            LOG.info("Task {} wait {} timed out", taskId, due.get().id());
+            events.publish(Type.WAIT_TIMED_OUT, taskId, null, null, "wait " + due.get().id());
+            // already TIMED_OUT in this transaction: move the task along the timeout path
+            String next = due.get().timeoutStep();
+            if (next == null) {
+                ObjectNode error = json.createObjectNode();
+                error.put("type", "WaitTimedOut");
+                error.put("message", "the wait's deadline " + due.get().deadline() + " passed");
+                tasks.failWaiting(c, taskId, error, now);
+                return false;
+            }
+            return tasks.resumeWaiting(c, taskId, next, null, now);
+        });
+    }
+
+    /** The task's waits, for the admin API. */
+    public List<WaitRecord> waitsOf(UUID taskId) {
+        return transactions.inTransaction(c -> waits.forTask(c, taskId));
+    }
+
+    /** Whether resume tokens can be used on this node (a token key is configured). */
+    public boolean tokensEnabled() {
+        return tokenKey != null;
+    }
+
+    private void schedule(List<UUID> taskIds, Instant at) {
+        for (UUID id : taskIds) {
+            try {
+                triggers.schedule(id, at);
+            } catch (SchedulingException e) {
+                LOG.warn("Task {} resumed but not scheduled ({}); the reconciler will", id, e.getMessage());
+            }
+        }
+    }
+}
