@@ -91,8 +91,9 @@ final class ConfigReader {
                 raw(Setting.DB_PASSWORD),
                 integer(Setting.DB_POOL_SIZE, 2, 1000),
                 integer(Setting.EMBEDDED_DB_PORT, 0, 65535));
-        HttpConfig http = new HttpConfig(text(Setting.HTTP_HOST), integer(Setting.HTTP_PORT, 0, 65535),
-                adminApiKey(), publicUrl(), integer(Setting.WEBHOOK_MAX_BODY, 1024, 64 * 1024 * 1024));
+        int httpPort = integer(Setting.HTTP_PORT, 0, 65535);
+        HttpConfig http = new HttpConfig(text(Setting.HTTP_HOST), httpPort, adminApiKey(), publicUrl(httpPort),
+                integer(Setting.WEBHOOK_MAX_BODY, 1024, 64 * 1024 * 1024));
         ClusterConfig cluster = new ClusterConfig(
                 text(Setting.CLUSTER_NAME),
                 nodeId(),
@@ -130,8 +131,9 @@ final class ConfigReader {
         return key;
     }
 
-    private String publicUrl() {
-        String url = text(Setting.PUBLIC_URL);
+    private String publicUrl(int httpPort) {
+        String url = values.containsKey(Setting.PUBLIC_URL.envName()) || httpPort == 0 ? text(Setting.PUBLIC_URL)
+                : "http://localhost:" + httpPort;
         try {
             URI uri = new URI(url);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null

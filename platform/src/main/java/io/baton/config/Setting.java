@@ -34,7 +34,8 @@ public enum Setting {
                     + "database. Empty with the embedded database: generated once into `BATON_DATA_DIR`. Empty with "
                     + "`BATON_DB_URL`: steps that wait for a token fail."),
     PUBLIC_URL("BATON_PUBLIC_URL", "http://localhost:8080", false,
-            "Base URL the outside world reaches this cluster at; resume URLs are `<it>/hooks/<token>`."),
+            "Base URL the outside world reaches this cluster at; resume URLs are `<it>/hooks/<token>`. Unset: "
+                    + "`http://localhost:<BATON_HTTP_PORT>`."),
     WEBHOOK_MAX_BODY("BATON_WEBHOOK_MAX_BODY", "262144", false,
             "Largest accepted webhook body in bytes (256 KiB); larger ones get 413."),
     EVENT_SOURCES("BATON_EVENT_SOURCES", "", false,

@@ -133,4 +133,43 @@ class ConfigReaderTest {
         assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_NODE_ID", "node a")))
                 .hasMessageStartingWith("BATON_NODE_ID: must be");
     }
+
+    @Test
+    void eventSourcesAreReadWithTheirSecretsAndValidated() {
+        BatonConfig config = BatonConfig.load(Map.of(
+                "BATON_EVENT_SOURCES", "payments,stripe,/data/object/metadata/order,1h; repo,github,/pull_request/id,10m",
+                "BATON_EVENT_SECRET_PAYMENTS", "whsec_abc",
+                "BATON_EVENT_SECRET_REPO", "gh-secret"));
+
+        assertThat(config.eventSources()).hasSize(2);
+        assertThat(config.eventSources().get(0).name()).isEqualTo("payments");
+        assertThat(config.eventSources().get(0).secret()).isEqualTo("whsec_abc");
+        assertThat(config.eventSources().get(0).bufferTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.eventSources().get(1).correlationPointer()).isEqualTo("/pull_request/id");
+        assertThat(config.toString()).doesNotContain("whsec_abc").doesNotContain("gh-secret");
+
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_EVENT_SOURCES", "payments,stripe,/id,1h")))
+                .hasMessageStartingWith("BATON_EVENT_SOURCES: event source 'payments': scheme stripe needs a secret")
+                .hasMessageContaining("BATON_EVENT_SECRET_PAYMENTS");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_EVENT_SOURCES", "payments,stripe")))
+                .hasMessageContaining("must be name,scheme,correlation-pointer,buffer-ttl");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_EVENT_SOURCES", "x,carrier-pigeon,/id,1h")))
+                .hasMessageContaining("scheme must be one of");
+    }
+
+    @Test
+    void theTokenKeyAndPublicUrlAreValidatedAndTheKeyIsMasked() {
+        String key = "k".repeat(40);
+        BatonConfig config = BatonConfig.load(Map.of("BATON_TOKEN_KEY", key,
+                "BATON_PUBLIC_URL", "https://baton.example.com/"));
+
+        assertThat(config.http().publicUrl()).isEqualTo("https://baton.example.com");
+        assertThat(config.toString()).doesNotContain(key).contains("tokenKey=****");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_TOKEN_KEY", "short")))
+                .hasMessageStartingWith("BATON_TOKEN_KEY: must be at least 32 characters");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_PUBLIC_URL", "baton.example.com")))
+                .hasMessageStartingWith("BATON_PUBLIC_URL: 'baton.example.com' is not an absolute http(s) URL");
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_ADMIN_API_KEY", "too-short")))
+                .hasMessageStartingWith("BATON_ADMIN_API_KEY: must be at least 24 characters");
+    }
 }

@@ -16,6 +16,7 @@ import io.baton.task.TaskState;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
 import io.baton.testing.TestNodes;
+import io.baton.wait.Wait;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +71,49 @@ class ReadmeExampleIT {
             assertThat(sleeping.wakeAt()).isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
             assertThat(payments.refunds).containsOnlyKeys(started.task().id() + ":2");
             assertThat(node.tasks().start("refund", input, "refund-order-42").created()).isFalse();
+        }
+    }
+
+    /** Stands in for the README's mailer. */
+    static final class Mailer {
+        final Map<String, String> sent = new ConcurrentHashMap<>();
+
+        void send(String to, String text) {
+            sent.put(to, text);
+        }
+    }
+
+    @Test
+    void theReadmeWaitSnippetPausesUntilTheLinkIsCalled(TestDatabase db) throws Exception {
+        Mailer mailer = new Mailer();
+        String approver = "grace@example.com";
+        Agent agent = Agent.named("approve")
+                // --- README: Waits and webhooks ---
+                .step("ask", ctx -> {
+                    mailer.send(approver, "Approve? " + ctx.resumeLink().url());   // same link on every try of this step
+                    return StepOutcome.await(Wait.token(Duration.ofHours(24))       // deadline required
+                            .extendableUpTo(Duration.ofDays(7))                      // heartbeats may push it out this far
+                            .onTimeout("escalate")                                   // else the task fails when it passes
+                            .onFailure("rejected")                                   // POST .../fail; else the task fails
+                            .build());
+                })
+                .step("act", ctx -> StepOutcome.complete(ctx.resumedWith()))        // the payload that resumed the wait
+                // --- end ---
+                .step("escalate", ctx -> StepOutcome.complete("escalated"))
+                .step("rejected", ctx -> StepOutcome.complete("rejected"))
+                .build();
+        try (BatonNode node = BatonNode.builder(TestNodes.config(db, "readme-waits")).agent(agent).start()) {
+            var id = node.tasks().start("approve", null, null).task().id();
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    node.tasks().find(id).orElseThrow().task().state() == TaskState.WAITING);
+            String url = mailer.sent.get(approver).substring("Approve? ".length());
+            String token = url.substring(url.lastIndexOf('/') + 1);
+            JsonNode decision = JsonMappers.create().readTree("{\"approved\": true}");
+
+            assertThat(node.waits().deliver(token, null, decision, "h1").status()).isEqualTo("resumed");
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    node.tasks().find(id).orElseThrow().task().state() == TaskState.SUCCEEDED);
+            assertThat(node.tasks().find(id).orElseThrow().task().result()).isEqualTo(decision);
         }
     }
 }

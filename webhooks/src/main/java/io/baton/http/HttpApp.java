@@ -32,7 +32,8 @@ public final class HttpApp {
             config.routes.exception(ProblemException.class, (e, ctx) ->
                     problem(ctx, e.status(), e.title(), e.getMessage()));
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
-                LOG.warn("Database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                LOG.warn("Database unavailable on {} {}: {}", ctx.method(), withoutSecrets(ctx.path()),
+                        e.getMessage());
                 ctx.header("Retry-After", "5");
                 problem(ctx, 503, "Service Unavailable",
                         "The database is unavailable, so nothing was recorded; retry later.");
@@ -40,21 +41,28 @@ public final class HttpApp {
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     problem(ctx, e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                LOG.error("Unhandled error on {} {}", ctx.method(), withoutSecrets(ctx.path()), e);
                 problem(ctx, 500, "Internal Server Error",
                         "The server failed to handle this request; the error is in its log.");
             });
             config.routes.error(404, ctx -> {
                 if (!isProblem(ctx)) {
-                    problem(ctx, 404, "Not Found", "No resource at " + ctx.method() + " " + ctx.path() + ".");
+                    problem(ctx, 404, "Not Found", "No resource at " + ctx.method() + " " + withoutSecrets(ctx.path())
+                            + ".");
                 }
             });
             config.routes.error(405, ctx -> {
                 if (!isProblem(ctx)) {
-                    problem(ctx, 405, "Method Not Allowed", ctx.method() + " is not supported on " + ctx.path() + ".");
+                    problem(ctx, 405, "Method Not Allowed", ctx.method() + " is not supported on "
+                            + withoutSecrets(ctx.path()) + ".");
                 }
             });
         });
+    }
+
+    /** A request path with any resume token masked, fit for logs and error bodies. */
+    public static String withoutSecrets(String path) {
+        return path.replaceAll("bt_[0-9A-Za-z]+", "bt_****");
     }
 
     private static boolean isProblem(Context ctx) {
@@ -64,7 +72,7 @@ public final class HttpApp {
 
     public static void problem(Context ctx, int status, String title, String detail) {
         ctx.status(status);
-        ctx.json(new Problem("about:blank", title, status, detail, ctx.path()));
+        ctx.json(new Problem("about:blank", title, status, detail, withoutSecrets(ctx.path())));
         ctx.contentType(Problem.CONTENT_TYPE);
     }
 }

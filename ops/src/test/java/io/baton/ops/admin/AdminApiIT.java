@@ -42,6 +42,8 @@ class AdminApiIT {
         env.put("BATON_HTTP_PORT", "0");
         env.put("BATON_ADMIN_API_KEY", KEY);
         env.put("BATON_SHUTDOWN_GRACE", "2s");
+        env.put("BATON_TOKEN_KEY", "admin-it-token-key-0123456789abcdef0123");
+        env.put("BATON_PUBLIC_URL", "https://baton.example.com/");
         server = BatonServer.start(BatonConfig.load(env));
     }
 
@@ -143,7 +145,8 @@ class AdminApiIT {
         assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"inptu\": {}}"), 400, "'inptu'");
         assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"idempotencyKey\": 7}"), 400,
                 "'idempotencyKey' must be a string");
-        assertProblem(post("/admin/api/tasks", "{\"agent\": \"nope\"}"), 422, "known agents: [demo-greeting]");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"nope\"}"), 422,
+                "known agents: [demo-expense, demo-greeting]");
         assertThat(taskCount()).isEqualTo(before);
     }
 
@@ -168,6 +171,33 @@ class AdminApiIT {
         assertThat(cancelled.statusCode()).isEqualTo(200);
         assertThat(read(cancelled).path("state").asText()).isEqualTo("CANCELLED");
         assertProblem(post("/admin/api/tasks/" + id + "/cancel", ""), 409, "already finished as CANCELLED");
+    }
+
+    @Test
+    void theExpenseDemoWaitsShowsItsResumeUrlAndFinishesWhenTheUrlIsCalled() throws Exception {
+        String id = read(post("/admin/api/tasks", "{\"agent\": \"demo-expense\", \"input\": "
+                + "{\"employee\": \"Ada\", \"amount\": \"120 EUR\", \"purpose\": \"train\"}}")).path("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                read(send("GET", "/admin/api/tasks/" + id, KEY, null, null)).path("state").asText().equals("WAITING"));
+        JsonNode waiting = read(send("GET", "/admin/api/tasks/" + id, KEY, null, null));
+        JsonNode wait = waiting.path("waits").get(0);
+        assertThat(wait.path("state").asText()).isEqualTo("OPEN");
+        assertThat(wait.path("kind").asText()).isEqualTo("TOKEN");
+        String url = wait.path("resumeUrl").asText();
+        assertThat(url).matches("https://baton\\.example\\.com/hooks/bt_[0-9A-Za-z]{49}");
+        assertThat(waiting.path("context").toString()).doesNotContain("bt_");
+
+        HttpResponse<String> resumed = send("POST", url.substring("https://baton.example.com".length()), null,
+                "application/json", "{\"approved\": true, \"by\": \"Grace\"}");
+        assertThat(resumed.statusCode()).isEqualTo(200);
+        assertThat(read(resumed).path("status").asText()).isEqualTo("resumed");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                read(send("GET", "/admin/api/tasks/" + id, KEY, null, null)).path("state").asText().equals("SUCCEEDED"));
+        JsonNode done = read(send("GET", "/admin/api/tasks/" + id, KEY, null, null));
+        assertThat(done.path("result").path("approved").asBoolean()).isTrue();
+        assertThat(done.path("result").path("by").asText()).isEqualTo("Grace");
+        assertThat(done.path("waits").get(0).path("state").asText()).isEqualTo("RESUMED");
+        assertThat(done.path("waits").get(0).path("resumeUrl").isNull()).isTrue();
     }
 
     @Test
