@@ -41,8 +41,16 @@ class ServerProcessIT {
         }
     }
 
+    /** GET of an unknown task with the given key: 404 when the key is accepted, 401 when not. */
+    private static int authorizedStatus(int port, String key) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/admin/api/tasks/" + java.util.UUID.randomUUID()))
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     @Test
     void theEmbeddedNodeIsReadyStopsWithExitZeroOnSigtermAndReopensItsDataDirectory() throws Exception {
+        String adminKey;
         Map<String, String> env = Map.of("BATON_HTTP_PORT", "0", "BATON_SHUTDOWN_GRACE", "5s");
         try (ServerProcess first = ServerProcess.start(work, env, "server")) {
             int port = first.awaitReady(START);
@@ -52,6 +60,10 @@ class ServerProcessIT {
             assertThat(first.get(port, "/health/live").statusCode()).isEqualTo(200);
             assertThat(first.stdout()).contains("data in " + work.resolve(".baton/postgres").toRealPath());
             execute(first.embeddedDatabasePort(), "CREATE TABLE marker AS SELECT 'first run' AS note");
+            adminKey = first.stdout().lines().filter(l -> l.contains("admin API key")).findFirst()
+                    .map(l -> l.substring(l.indexOf("bk_"))).orElseThrow();
+            assertThat(authorizedStatus(port, adminKey)).isEqualTo(404);
+            assertThat(authorizedStatus(port, adminKey + "x")).isEqualTo(401);
 
             first.terminate();
             assertThat(first.awaitExit(Duration.ofSeconds(60))).isEqualTo(0);
@@ -61,7 +73,9 @@ class ServerProcessIT {
         try (ServerProcess second = ServerProcess.start(work, env, "server")) {
             int port = second.awaitReady(START);
             assertThat(second.get(port, "/health/ready").statusCode()).isEqualTo(200);
-            assertThat(second.stdout()).contains("Embedded PostgreSQL reopened");
+            assertThat(second.stdout()).contains("Embedded PostgreSQL reopened").doesNotContain("admin API key");
+            assertThat(authorizedStatus(port, adminKey)).isEqualTo(404);
+            assertThat(Files.readString(work.resolve(".baton/admin-api-key.sha256"))).doesNotContain(adminKey);
             assertThat(query(second.embeddedDatabasePort(), "SELECT note FROM marker")).isEqualTo("first run");
             second.terminate();
             assertThat(second.awaitExit(Duration.ofSeconds(60))).isEqualTo(0);
