@@ -1,9 +1,10 @@
 package io.baton.task;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.persistence.JsonColumns;
+import io.baton.persistence.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -122,11 +123,13 @@ public final class TaskRepository {
              LIMIT ?""";
 
     private final DataSource dataSource;
-    private final ObjectMapper json;
+    private final Transactions transactions;
+    private final JsonColumns columns;
 
     public TaskRepository(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
-        this.json = json;
+        this.transactions = new Transactions(dataSource);
+        this.columns = new JsonColumns(json);
     }
 
     /** Inserts a RUNNABLE task, or returns empty if a task with this agent and idempotency key exists. */
@@ -135,7 +138,7 @@ public final class TaskRepository {
         return queryOne(INSERT, ps -> {
             ps.setObject(1, id);
             ps.setString(2, agent);
-            ps.setString(3, write(input));
+            ps.setString(3, columns.write(input));
             ps.setString(4, firstStep);
             ps.setString(5, idempotencyKey);
             ps.setTimestamp(6, Timestamp.from(now));
@@ -195,23 +198,8 @@ public final class TaskRepository {
      * owns the running task. Returns the new step sequence, or empty when the attempt was fenced out.
      */
     public Optional<Integer> checkpoint(Checkpoint c) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Optional<Integer> seq = checkpoint(connection, c);
-                if (seq.isPresent()) {
-                    connection.commit();
-                } else {
-                    connection.rollback();
-                }
-                return seq;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new TaskStoreException("checkpoint of task " + c.taskId() + " failed", e);
-        }
+        // A fenced checkpoint writes nothing: the guarded update matched no row, so there is nothing to roll back.
+        return transactions.inTransaction(connection -> checkpoint(connection, c));
     }
 
     /** The checkpoint's writes on the caller's transaction (which may add wait rows); empty when fenced out. */
@@ -222,10 +210,10 @@ public final class TaskRepository {
         int seq;
         try (PreparedStatement ps = connection.prepareStatement(CHECKPOINT)) {
             ps.setString(1, c.newState().name());
-            ps.setString(2, write(c.context()));
+            ps.setString(2, columns.write(c.context()));
             ps.setString(3, c.nextStep());
-            ps.setString(4, c.result() == null ? null : write(c.result()));
-            ps.setString(5, c.error() == null ? null : write(c.error()));
+            ps.setString(4, columns.write(c.result()));
+            ps.setString(5, columns.write(c.error()));
             ps.setTimestamp(6, c.wakeAt() == null ? null : Timestamp.from(c.wakeAt()));
             ps.setTimestamp(7, c.newState().isTerminal() ? Timestamp.from(c.finishedAt()) : null);
             ps.setTimestamp(8, Timestamp.from(c.finishedAt()));
@@ -259,7 +247,7 @@ public final class TaskRepository {
         TaskState.require(TaskState.WAITING, TaskState.RUNNABLE);
         try (PreparedStatement ps = c.prepareStatement(RESUME_WAITING)) {
             ps.setString(1, nextStep);
-            ps.setString(2, resumedWith == null ? null : write(resumedWith));
+            ps.setString(2, columns.write(resumedWith));
             ps.setTimestamp(3, Timestamp.from(now));
             ps.setObject(4, id);
             return ps.executeUpdate() == 1;
@@ -270,7 +258,7 @@ public final class TaskRepository {
     public boolean failWaiting(Connection c, UUID id, JsonNode error, Instant now) throws SQLException {
         TaskState.require(TaskState.WAITING, TaskState.FAILED);
         try (PreparedStatement ps = c.prepareStatement(FAIL_WAITING)) {
-            ps.setString(1, write(error));
+            ps.setString(1, columns.write(error));
             ps.setTimestamp(2, Timestamp.from(now));
             ps.setTimestamp(3, Timestamp.from(now));
             ps.setObject(4, id);
@@ -292,7 +280,7 @@ public final class TaskRepository {
     public boolean retryLater(UUID id, long attempt, JsonNode error, Instant retryAt, Instant now) {
         TaskState.require(TaskState.RUNNING, TaskState.RUNNABLE);
         return update(RETRY_LATER, ps -> {
-            ps.setString(1, write(error));
+            ps.setString(1, columns.write(error));
             ps.setTimestamp(2, Timestamp.from(retryAt));
             ps.setTimestamp(3, Timestamp.from(now));
             ps.setObject(4, id);
@@ -306,29 +294,22 @@ public final class TaskRepository {
      */
     public boolean cancel(UUID id, Instant now) {
         String[] from = TaskState.sourcesOf(TaskState.CANCELLED).stream().map(Enum::name).toArray(String[]::new);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+        return transactions.inTransaction(connection -> {
             try (PreparedStatement cancel = connection.prepareStatement(CANCEL);
                  PreparedStatement revoke = connection.prepareStatement(REVOKE_WAITS)) {
                 cancel.setTimestamp(1, Timestamp.from(now));
                 cancel.setTimestamp(2, Timestamp.from(now));
                 cancel.setObject(3, id);
                 cancel.setArray(4, connection.createArrayOf("text", from));
-                boolean cancelled = cancel.executeUpdate() == 1;
-                if (cancelled) {
-                    revoke.setTimestamp(1, Timestamp.from(now));
-                    revoke.setObject(2, id);
-                    revoke.executeUpdate();
+                if (cancel.executeUpdate() == 0) {
+                    return false;
                 }
-                connection.commit();
-                return cancelled;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+                revoke.setTimestamp(1, Timestamp.from(now));
+                revoke.setObject(2, id);
+                revoke.executeUpdate();
+                return true;
             }
-        } catch (SQLException e) {
-            throw new TaskStoreException("cancelling task " + id + " failed", e);
-        }
+        });
     }
 
     public List<StepRecord> steps(UUID taskId) {
@@ -429,8 +410,8 @@ public final class TaskRepository {
                 rs.getObject("id", UUID.class),
                 rs.getString("agent"),
                 TaskState.valueOf(rs.getString("state")),
-                read(rs.getString("input")),
-                (ObjectNode) read(rs.getString("context")),
+                columns.read(rs.getString("input")),
+                (ObjectNode) columns.read(rs.getString("context")),
                 rs.getString("next_step"),
                 rs.getInt("step_seq"),
                 rs.getInt("step_attempt"),
@@ -438,35 +419,12 @@ public final class TaskRepository {
                 rs.getString("owner"),
                 rs.getLong("version"),
                 rs.getString("idempotency_key"),
-                read(rs.getString("result")),
-                read(rs.getString("error")),
-                instant(rs.getTimestamp("wake_at")),
-                instant(rs.getTimestamp("created_at")),
-                instant(rs.getTimestamp("updated_at")),
-                instant(rs.getTimestamp("finished_at")),
-                read(rs.getString("resumed_with")));
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    private JsonNode read(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new TaskStoreException("stored JSON is unreadable", e);
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("value is not JSON-serialisable: " + e.getOriginalMessage(), e);
-        }
+                columns.read(rs.getString("result")),
+                columns.read(rs.getString("error")),
+                JsonColumns.instant(rs.getTimestamp("wake_at")),
+                JsonColumns.instant(rs.getTimestamp("created_at")),
+                JsonColumns.instant(rs.getTimestamp("updated_at")),
+                JsonColumns.instant(rs.getTimestamp("finished_at")),
+                columns.read(rs.getString("resumed_with")));
     }
 }

@@ -1,8 +1,8 @@
 package io.baton.wait;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.persistence.JsonColumns;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,10 +98,10 @@ public final class WaitRepository {
             INSERT INTO baton_delivery (source, delivery_id, payload_hash, outcome, task_ids, wait_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
 
-    private final ObjectMapper json;
+    private final JsonColumns columns;
 
     public WaitRepository(ObjectMapper json) {
-        this.json = json;
+        this.columns = new JsonColumns(json);
     }
 
     /** A delivery kept for a wait that was not open yet, or for an event nobody waited for yet. */
@@ -182,7 +182,7 @@ public final class WaitRepository {
                            Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(RESOLVE)) {
             ps.setString(1, state.name());
-            ps.setString(2, payload == null ? null : write(payload));
+            ps.setString(2, columns.write(payload));
             ps.setString(3, payloadHash);
             ps.setTimestamp(4, Timestamp.from(now));
             ps.setObject(5, waitId);
@@ -224,7 +224,7 @@ public final class WaitRepository {
             ps.setString(2, source);
             ps.setString(3, key);
             ps.setString(4, outcome);
-            ps.setString(5, write(payload));
+            ps.setString(5, columns.write(payload));
             ps.setString(6, payloadHash);
             ps.setString(7, deliveryId);
             ps.setTimestamp(8, Timestamp.from(now));
@@ -299,7 +299,7 @@ public final class WaitRepository {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new InboxItem(rs.getString(1), read(rs.getString(2)), rs.getString(3),
+            return Optional.of(new InboxItem(rs.getString(1), columns.read(rs.getString(2)), rs.getString(3),
                     rs.getString(4)));
         }
     }
@@ -330,35 +330,15 @@ public final class WaitRepository {
                 rs.getString("correlation_key"),
                 WaitState.valueOf(rs.getString("state")),
                 timeout,
-                instant(rs.getTimestamp("deadline")),
-                instant(rs.getTimestamp("max_deadline")),
+                JsonColumns.instant(rs.getTimestamp("deadline")),
+                JsonColumns.instant(rs.getTimestamp("max_deadline")),
                 rs.getString("resume_step"),
                 rs.getString("timeout_step"),
                 rs.getString("failure_step"),
                 rs.getString("signing_secret"),
-                read(rs.getString("payload")),
+                columns.read(rs.getString("payload")),
                 rs.getString("payload_hash"),
-                instant(rs.getTimestamp("created_at")),
-                instant(rs.getTimestamp("resolved_at")));
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    private JsonNode read(String text) {
-        try {
-            return text == null ? null : json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON is unreadable", e);
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
+                JsonColumns.instant(rs.getTimestamp("created_at")),
+                JsonColumns.instant(rs.getTimestamp("resolved_at")));
     }
 }
