@@ -44,7 +44,8 @@ CREATE TABLE baton_delivery
 );
 
 -- Deliveries that arrived before their wait opened: for a token (wait_id set) until the wait opens; for an event
--- source (source, correlation_key) until expires_at.
+-- source (source, correlation_key) until expires_at. A token delivery keeps its raw body and Standard Webhooks
+-- headers, so that a wait that turns out to demand a signature can verify it when it opens.
 CREATE TABLE baton_inbox
 (
     id              BIGSERIAL PRIMARY KEY,
@@ -55,6 +56,8 @@ CREATE TABLE baton_inbox
     payload         JSONB       NOT NULL,
     payload_hash    TEXT        NOT NULL,
     delivery_id     TEXT        NOT NULL,
+    body            BYTEA,
+    signature       JSONB,
     received_at     TIMESTAMPTZ NOT NULL,
     expires_at      TIMESTAMPTZ,
     consumed_at     TIMESTAMPTZ

@@ -52,6 +52,7 @@ public final class TaskRunner implements AutoCloseable {
     private final ErrorDetails errors;
     private final StepInvoker invoker;
     private final Set<UUID> runningHere = ConcurrentHashMap.newKeySet();
+    private final Set<UUID> refireRequested = ConcurrentHashMap.newKeySet();
     private final WaitService waits;
     private final Transactions transactions;
 
@@ -84,7 +85,10 @@ public final class TaskRunner implements AutoCloseable {
      */
     public void run(UUID taskId, boolean recovering) {
         if (!runningHere.add(taskId)) {
-            return; // a duplicate firing on this node: the running one carries on
+            // Another firing of this task runs here right now. This one may carry news (a resume that landed while
+            // the task was entering its wait), so the running one fires the task again when it is done.
+            refireRequested.add(taskId);
+            return;
         }
         Instant followUp = null;
         MDC.put("taskId", taskId.toString());
@@ -98,6 +102,10 @@ public final class TaskRunner implements AutoCloseable {
             MDC.remove("taskId");
         }
         // Scheduled only now, so that the next firing cannot find this one still registered as running.
+        Instant now = clock.instant();
+        if (refireRequested.remove(taskId) && (followUp == null || followUp.isAfter(now))) {
+            triggers.schedule(taskId, now);
+        }
         if (followUp != null) {
             triggers.schedule(taskId, followUp);
         }
@@ -141,8 +149,11 @@ public final class TaskRunner implements AutoCloseable {
                     "attempt " + task.attempt() + " on " + task.owner());
             return tasks.claim(taskId, node, now);
         }
-        if (task.state() == TaskState.RUNNABLE && task.wakeAt() != null && task.wakeAt().isAfter(now)) {
-            triggers.schedule(taskId, task.wakeAt()); // fired early (clock skew, duplicate): keep its date
+        boolean timed = task.state() == TaskState.RUNNABLE || task.state() == TaskState.SLEEPING
+                || task.state() == TaskState.WAITING;
+        if (timed && task.wakeAt() != null && task.wakeAt().isAfter(now)) {
+            // Fired before it was due (Quartz may fire a few ms early; or a duplicate): keep its date.
+            triggers.schedule(taskId, task.wakeAt());
         }
         return Optional.empty();
     }
@@ -273,7 +284,7 @@ public final class TaskRunner implements AutoCloseable {
         Instant now = clock.instant();
         Instant deadline = now.plus(wait.timeout());
         Checkpoint checkpoint = new Checkpoint(task.id(), task.attempt(), step.name(), TaskState.WAITING, state,
-                resume, null, null, deadline, "AWAIT", tries, node, started, now);
+                resume, null, null, deadline, "AWAIT", tries, node, started, now, false);
         WaitEntry entry;
         try {
             entry = transactions.inTransaction(c -> {
@@ -350,7 +361,7 @@ public final class TaskRunner implements AutoCloseable {
         String step = task.nextStep() == null ? "(none)" : task.nextStep();
         Instant now = clock.instant();
         Optional<Integer> seq = tasks.checkpoint(new Checkpoint(task.id(), task.attempt(), step, TaskState.FAILED,
-                task.context(), null, null, errors.of("AgentMismatch", reason), null, "FAIL", 0, node, now, now));
+                task.context(), null, null, errors.of("AgentMismatch", reason), null, "FAIL", 0, node, now, now, true));
         if (seq.isPresent()) {
             events.publish(Type.TASK_FINISHED, task.id(), task.agent(), step, TaskState.FAILED.name());
         } else {
@@ -363,7 +374,7 @@ public final class TaskRunner implements AutoCloseable {
                                       int tries, Instant started) {
         Instant now = clock.instant();
         Optional<Integer> seq = tasks.checkpoint(new Checkpoint(task.id(), task.attempt(), step.name(), newState,
-                state, next, result, error, wakeAt, label, tries, node, started, now));
+                state, next, result, error, wakeAt, label, tries, node, started, now, true));
         if (seq.isEmpty()) {
             fenced(task, agent, step);
             return Optional.empty();

@@ -78,6 +78,12 @@ public final class TaskRepository {
     private static final String EXTEND_WAITING = """
             UPDATE baton_task SET wake_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND state = 'WAITING'""";
 
+    private static final String REVOKE_PENDING_WAITS = """
+            UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ? WHERE task_id = ? AND state = 'PENDING'""";
+
+    private static final String LOCK_WAITS = """
+            SELECT id FROM baton_wait WHERE task_id = ? AND state IN ('PENDING', 'OPEN') ORDER BY id FOR UPDATE""";
+
     private static final String REVOKE_WAITS = """
             UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ?
              WHERE task_id = ? AND state IN ('PENDING', 'OPEN')""";
@@ -113,14 +119,21 @@ public final class TaskRepository {
                                                  WHERE s.sched_name = ? AND s.instance_name = t.owner)))
              LIMIT ?""";
 
-    /** RUNNABLE, SLEEPING or WAITING, due (or past its deadline) for a while, and without any Quartz trigger. */
+    /**
+     * RUNNABLE, SLEEPING or WAITING, due (or past its deadline) for a while, without a Quartz trigger that fires by
+     * then (a trigger for a later deadline does not count: a resumed task must not wait for it).
+     */
     private static final String UNTRIGGERED = """
             SELECT id FROM baton_task t
              WHERE state IN ('RUNNABLE', 'SLEEPING', 'WAITING') AND COALESCE(wake_at, updated_at) < ?
                AND NOT EXISTS (SELECT 1 FROM qrtz_triggers q
                                 WHERE q.sched_name = ? AND q.trigger_group = ?
-                                  AND q.trigger_name LIKE t.id::text || ':%')
+                                  AND q.trigger_name LIKE t.id::text || ':%'
+                                  AND q.next_fire_time <= ?)
              LIMIT ?""";
+
+    /** A trigger counts as covering an overdue task if it fires no later than this after the staleness cut-off. */
+    private static final long TRIGGER_SLACK_MILLIS = 60_000;
 
     private final DataSource dataSource;
     private final Transactions transactions;
@@ -238,6 +251,13 @@ public final class TaskRepository {
             ps.setTimestamp(9, Timestamp.from(c.finishedAt()));
             ps.executeUpdate();
         }
+        if (c.revokesPendingWait()) {
+            try (PreparedStatement ps = connection.prepareStatement(REVOKE_PENDING_WAITS)) {
+                ps.setTimestamp(1, Timestamp.from(c.finishedAt()));
+                ps.setObject(2, c.taskId());
+                ps.executeUpdate();
+            }
+        }
         return Optional.of(seq);
     }
 
@@ -295,8 +315,12 @@ public final class TaskRepository {
     public boolean cancel(UUID id, Instant now) {
         String[] from = TaskState.sourcesOf(TaskState.CANCELLED).stream().map(Enum::name).toArray(String[]::new);
         return transactions.inTransaction(connection -> {
-            try (PreparedStatement cancel = connection.prepareStatement(CANCEL);
+            try (PreparedStatement lockWaits = connection.prepareStatement(LOCK_WAITS);
+                 PreparedStatement cancel = connection.prepareStatement(CANCEL);
                  PreparedStatement revoke = connection.prepareStatement(REVOKE_WAITS)) {
+                // Waits before the task, the order deliveries lock them in: no deadlock between the two.
+                lockWaits.setObject(1, id);
+                lockWaits.executeQuery().close();
                 cancel.setTimestamp(1, Timestamp.from(now));
                 cancel.setTimestamp(2, Timestamp.from(now));
                 cancel.setObject(3, id);
@@ -362,7 +386,8 @@ public final class TaskRepository {
             ps.setTimestamp(1, Timestamp.from(dueBefore));
             ps.setString(2, cluster);
             ps.setString(3, triggerGroup);
-            ps.setInt(4, limit);
+            ps.setLong(4, dueBefore.toEpochMilli() + TRIGGER_SLACK_MILLIS);
+            ps.setInt(5, limit);
         }, rs -> ids.add(rs.getObject(1, UUID.class)));
         return ids;
     }

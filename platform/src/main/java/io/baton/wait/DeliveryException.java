@@ -11,7 +11,9 @@ public final class DeliveryException extends RuntimeException {
         /** A different payload for a token already used, or a delivery id reused with another payload (409). */
         CONFLICT,
         /** The wait has not started yet (409, heartbeats only). */
-        NOT_STARTED
+        NOT_STARTED,
+        /** The wait demands a Standard Webhooks signature and this one is missing, stale or wrong (401). */
+        UNAUTHORIZED
     }
 
     private final Reason reason;

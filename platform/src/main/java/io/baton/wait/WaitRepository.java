@@ -39,7 +39,7 @@ public final class WaitRepository {
                    state = 'OPEN', timeout_millis = excluded.timeout_millis, deadline = excluded.deadline,
                    max_deadline = excluded.max_deadline, resume_step = excluded.resume_step,
                    timeout_step = excluded.timeout_step, failure_step = excluded.failure_step,
-                   signing_secret = excluded.signing_secret
+                   signing_secret = excluded.signing_secret, token_hash = excluded.token_hash
              WHERE baton_wait.state = 'PENDING'
             RETURNING\s""" + COLUMNS;
 
@@ -71,25 +71,27 @@ public final class WaitRepository {
 
     private static final String BUFFER = """
             INSERT INTO baton_inbox (wait_id, source, correlation_key, outcome, payload, payload_hash, delivery_id,
-                                     received_at, expires_at)
-            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""";
+                                     body, signature, received_at, expires_at)
+            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?)""";
+
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 
     private static final String BUFFERED_FOR_WAIT = """
-            SELECT outcome, payload, payload_hash, delivery_id FROM baton_inbox
+            SELECT outcome, payload, payload_hash, delivery_id, body, signature, received_at FROM baton_inbox
              WHERE wait_id = ? AND consumed_at IS NULL ORDER BY id LIMIT 1""";
 
     private static final String CONSUME_FOR_WAIT = """
             UPDATE baton_inbox SET consumed_at = ?
              WHERE id = (SELECT id FROM baton_inbox WHERE wait_id = ? AND consumed_at IS NULL
                           ORDER BY id LIMIT 1 FOR UPDATE)
-            RETURNING outcome, payload, payload_hash, delivery_id""";
+            RETURNING outcome, payload, payload_hash, delivery_id, body, signature, received_at""";
 
     private static final String CONSUME_EVENT = """
             UPDATE baton_inbox SET consumed_at = ?
              WHERE id = (SELECT id FROM baton_inbox
                           WHERE source = ? AND correlation_key = ? AND consumed_at IS NULL AND expires_at > ?
                           ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING outcome, payload, payload_hash, delivery_id""";
+            RETURNING outcome, payload, payload_hash, delivery_id, body, signature, received_at""";
 
     private static final String FIND_DELIVERY = """
             SELECT payload_hash, outcome, task_ids, wait_id FROM baton_delivery WHERE source = ? AND delivery_id = ?""";
@@ -104,8 +106,21 @@ public final class WaitRepository {
         this.columns = new JsonColumns(json);
     }
 
-    /** A delivery kept for a wait that was not open yet, or for an event nobody waited for yet. */
-    public record InboxItem(String outcome, JsonNode payload, String payloadHash, String deliveryId) {
+    /**
+     * A delivery kept for a wait that was not open yet, or for an event nobody waited for yet.
+     *
+     * @param signature the Standard Webhooks headers it came with ({@code webhook-id}, ...), or {@code null}
+     */
+    public record InboxItem(String outcome, JsonNode payload, String payloadHash, String deliveryId, byte[] body,
+                            JsonNode signature, Instant receivedAt) {
+    }
+
+    /** Serialises transactions on {@code key} (an advisory lock held until commit). */
+    public void lock(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LOCK)) {
+            ps.setString(1, key);
+            ps.execute();
+        }
     }
 
     /** A logged delivery. */
@@ -218,7 +233,8 @@ public final class WaitRepository {
     }
 
     public void buffer(Connection c, UUID waitId, String source, String key, String outcome, JsonNode payload,
-                       String payloadHash, String deliveryId, Instant now, Instant expiresAt) throws SQLException {
+                       String payloadHash, String deliveryId, byte[] body, JsonNode signature, Instant now,
+                       Instant expiresAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(BUFFER)) {
             ps.setObject(1, waitId);
             ps.setString(2, source);
@@ -227,8 +243,10 @@ public final class WaitRepository {
             ps.setString(5, columns.write(payload));
             ps.setString(6, payloadHash);
             ps.setString(7, deliveryId);
-            ps.setTimestamp(8, Timestamp.from(now));
-            ps.setTimestamp(9, expiresAt == null ? null : Timestamp.from(expiresAt));
+            ps.setBytes(8, body);
+            ps.setString(9, columns.write(signature));
+            ps.setTimestamp(10, Timestamp.from(now));
+            ps.setTimestamp(11, expiresAt == null ? null : Timestamp.from(expiresAt));
             ps.executeUpdate();
         }
     }
@@ -300,7 +318,8 @@ public final class WaitRepository {
                 return Optional.empty();
             }
             return Optional.of(new InboxItem(rs.getString(1), columns.read(rs.getString(2)), rs.getString(3),
-                    rs.getString(4)));
+                    rs.getString(4), rs.getBytes(5), columns.read(rs.getString(6)),
+                    JsonColumns.instant(rs.getTimestamp(7))));
         }
     }
 

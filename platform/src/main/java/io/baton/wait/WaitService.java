@@ -8,6 +8,8 @@ import io.baton.event.EngineEvents;
 import io.baton.persistence.Transactions;
 import io.baton.quartz.SchedulingException;
 import io.baton.quartz.TaskTriggers;
+import io.baton.signature.StandardWebhooksScheme;
+import io.baton.signature.Verification;
 import io.baton.task.TaskRepository;
 import io.baton.wait.DeliveryException.Reason;
 import io.baton.wait.WaitRepository.DeliveryRecord;
@@ -33,6 +35,7 @@ public final class WaitService {
     private static final Logger LOG = LoggerFactory.getLogger(WaitService.class);
     private static final String TOKEN_SOURCE = "token";
     private static final String TIMED_OUT = "timed-out";
+    private static final String MOVED_MARK = "|moved";
 
     private final Transactions transactions;
     private final WaitRepository waits;
@@ -106,12 +109,35 @@ public final class WaitService {
         String tokenHash = wait.kind() == Wait.Kind.TOKEN ? token(taskId, seq).sha256Hex() : null;
         Instant deadline = now.plus(wait.timeout());
         Instant maxDeadline = wait.maxTimeout() == null ? deadline : now.plus(wait.maxTimeout());
+        if (wait.kind() == Wait.Kind.EVENT) {
+            waits.lock(c, "event:" + wait.source() + ":" + wait.correlationKey());
+        }
         WaitRecord opened = waits.open(c, taskId, seq, wait, tokenHash, deadline, maxDeadline, now)
                 .orElseThrow(() -> new IllegalStateException("wait of task " + taskId + " step " + seq
                         + " was already opened"));
         Optional<InboxItem> early = wait.kind() == Wait.Kind.TOKEN ? waits.consumeFor(c, opened.id(), now)
                 : waits.consumeEvent(c, wait.source(), wait.correlationKey(), now);
+        if (early.isPresent() && opened.signingSecret() != null && !signedWhenReceived(opened, early.get())) {
+            LOG.warn("Task {}: an early delivery to its wait was dropped: the wait demands a signature it lacks",
+                    taskId);
+            return new Opened(opened, Optional.empty());
+        }
         return new Opened(opened, early);
+    }
+
+    /** Whether a buffered delivery carries a valid signature for the wait, judged as of when it arrived. */
+    private boolean signedWhenReceived(WaitRecord wait, InboxItem item) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        if (item.signature() != null) {
+            item.signature().fields().forEachRemaining(f -> headers.put(f.getKey(), f.getValue().asText()));
+        }
+        try {
+            verify(wait, item.body() == null ? new byte[0] : item.body(), headers,
+                    Clock.fixed(item.receivedAt(), java.time.ZoneOffset.UTC));
+            return true;
+        } catch (DeliveryException e) {
+            return false;
+        }
     }
 
     /**
@@ -135,41 +161,50 @@ public final class WaitService {
             error.put("message", outcome == WaitState.TIMED_OUT
                     ? "the wait's deadline " + wait.deadline() + " passed"
                     : "the wait was failed: " + payload.path("reason").asText());
-            tasks.failWaiting(c, wait.taskId(), error, now);
+            if (tasks.failWaiting(c, wait.taskId(), error, now)) {
+                events.publish(Type.TASK_FINISHED, wait.taskId(), null, null, "FAILED");
+            }
             return false;
         }
         return tasks.resumeWaiting(c, wait.taskId(), next, payload, now);
     }
 
     /** A JSON body delivered to a resume token. */
-    public DeliveryReceipt deliver(String tokenText, String deliveryId, JsonNode payload, String payloadHash) {
-        return resolveByToken(tokenText, deliveryId, WaitState.RESUMED, payload, payloadHash);
+    public DeliveryReceipt deliver(String tokenText, Delivery delivery) {
+        return resolveByToken(tokenText, delivery, WaitState.RESUMED, delivery.payload(), delivery.payloadHash());
     }
 
     /** {@code POST /hooks/{token}/fail}: resume on the wait's failure path. */
-    public DeliveryReceipt fail(String tokenText, String deliveryId, String reason, String payloadHash) {
+    public DeliveryReceipt fail(String tokenText, Delivery delivery, String reason) {
         ObjectNode payload = json.createObjectNode().put("reason", reason);
-        return resolveByToken(tokenText, deliveryId, WaitState.FAILED, payload, payloadHash);
-    }
-
-    /** The Standard Webhooks secret the token's wait demands, if any (checked before anything is written). */
-    public Optional<String> signingSecret(String tokenText) {
-        String hash = ResumeToken.parse(tokenText).orElseThrow(this::unknown).sha256Hex();
-        WaitRecord wait = transactions.inTransaction(c -> waits.byToken(c, hash)).orElseThrow(this::unknown);
-        return Optional.ofNullable(wait.signingSecret());
+        return resolveByToken(tokenText, delivery, WaitState.FAILED, payload, delivery.payloadHash());
     }
 
     private DeliveryException unknown() {
         return new DeliveryException(Reason.UNKNOWN, "No wait has this resume token.");
     }
 
-    private DeliveryReceipt resolveByToken(String tokenText, String deliveryId, WaitState outcome, JsonNode payload,
+    /** Checks the Standard Webhooks signature a wait demands, as of {@code at}. */
+    private void verify(WaitRecord wait, byte[] body, Map<String, String> headers, Clock at) {
+        if (wait.signingSecret() == null) {
+            return;
+        }
+        Verification check = new StandardWebhooksScheme(wait.signingSecret(), at).verify(headers, body);
+        if (!check.isValid()) {
+            throw new DeliveryException(Reason.UNAUTHORIZED, "Signature check failed: " + check.reason() + ".");
+        }
+    }
+
+    private DeliveryReceipt resolveByToken(String tokenText, Delivery delivery, WaitState outcome, JsonNode payload,
                                            String payloadHash) {
         String hash = ResumeToken.parse(tokenText).orElseThrow(this::unknown).sha256Hex();
         Instant now = clock.instant();
         DeliveryReceipt receipt = transactions.inTransaction(c -> {
             WaitRecord wait = waits.byTokenForUpdate(c, hash).orElseThrow(this::unknown);
-            String key = deliveryId != null ? deliveryId : "sha256:" + payloadHash;
+            verify(wait, delivery.body(), delivery.headers(), clock);
+            // Without a delivery id, the payload (and what it asks for) identifies the delivery.
+            String key = delivery.deliveryId() != null ? delivery.deliveryId()
+                    : outcome.name().toLowerCase() + ":sha256:" + payloadHash;
             String logKey = wait.id() + ":" + key;
             Optional<DeliveryRecord> seen = waits.findDelivery(c, TOKEN_SOURCE, logKey);
             if (seen.isPresent()) {
@@ -183,7 +218,8 @@ public final class WaitService {
                         return sameOrConflict(kept.get().payloadHash(), payloadHash, task, wait.id(),
                                 "already buffered");
                     }
-                    waits.buffer(c, wait.id(), null, null, outcome.name(), payload, payloadHash, key, now, null);
+                    waits.buffer(c, wait.id(), null, null, outcome.name(), payload, payloadHash, key, delivery.body(),
+                            signatureHeaders(delivery.headers()), now, null);
                     waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, DeliveryReceipt.BUFFERED, task,
                             wait.id(), now);
                     return new DeliveryReceipt(DeliveryReceipt.BUFFERED, task, wait.id(), null);
@@ -223,6 +259,19 @@ public final class WaitService {
         return receipt;
     }
 
+    /** The Standard Webhooks headers of a delivery, kept with it in the inbox; {@code null} if it has none. */
+    private ObjectNode signatureHeaders(Map<String, String> headers) {
+        ObjectNode kept = json.createObjectNode();
+        headers.forEach((name, value) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (lower.equals(StandardWebhooksScheme.ID_HEADER) || lower.equals(StandardWebhooksScheme.TIMESTAMP_HEADER)
+                    || lower.equals(StandardWebhooksScheme.SIGNATURE_HEADER)) {
+                kept.put(lower, value);
+            }
+        });
+        return kept.isEmpty() ? null : kept;
+    }
+
     private static DeliveryException finished(WaitRecord wait) {
         return new DeliveryException(Reason.FINISHED, "This wait already ended ("
                 + wait.state().name().toLowerCase().replace('_', ' ') + ").");
@@ -244,12 +293,16 @@ public final class WaitService {
         throw new DeliveryException(Reason.CONFLICT, "This token was " + what + " with a different payload.");
     }
 
-    /** {@code POST /hooks/{token}/heartbeat}: restart the deadline, capped by the wait's maximum. */
-    public DeliveryReceipt heartbeat(String tokenText) {
+    /**
+     * {@code POST /hooks/{token}/heartbeat}: restart the deadline, capped by the wait's maximum. A heartbeat after
+     * the deadline is too late: the wait takes its timeout path and the answer is 410.
+     */
+    public DeliveryReceipt heartbeat(String tokenText, Delivery delivery) {
         String hash = ResumeToken.parse(tokenText).orElseThrow(this::unknown).sha256Hex();
         Instant now = clock.instant();
         DeliveryReceipt receipt = transactions.inTransaction(c -> {
             WaitRecord wait = waits.byTokenForUpdate(c, hash).orElseThrow(this::unknown);
+            verify(wait, delivery.body(), delivery.headers(), clock);
             if (wait.state() == WaitState.PENDING) {
                 throw new DeliveryException(Reason.NOT_STARTED, "The wait has not started yet; heartbeats count "
                         + "once the step that created it has finished.");
@@ -257,27 +310,44 @@ public final class WaitService {
             if (wait.state() != WaitState.OPEN) {
                 throw finished(wait);
             }
+            List<UUID> task = List.of(wait.taskId());
+            if (!wait.deadline().isAfter(now)) {
+                resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
+                return new DeliveryReceipt(TIMED_OUT, task, wait.id(), null);
+            }
             Instant wanted = now.plusMillis(wait.timeoutMillis());
             Instant deadline = wanted.isAfter(wait.maxDeadline()) ? wait.maxDeadline() : wanted;
-            if (deadline.isAfter(wait.deadline())) {
-                waits.extend(c, wait.id(), deadline);
-                tasks.extendWaiting(c, wait.taskId(), deadline, now);
-            } else {
-                deadline = wait.deadline();
+            if (!deadline.isAfter(wait.deadline())) {
+                return new DeliveryReceipt(DeliveryReceipt.EXTENDED, task, wait.id(), wait.deadline().toString());
             }
-            return new DeliveryReceipt(DeliveryReceipt.EXTENDED, List.of(wait.taskId()), wait.id(),
-                    deadline.toString());
+            waits.extend(c, wait.id(), deadline);
+            tasks.extendWaiting(c, wait.taskId(), deadline, now);
+            return new DeliveryReceipt(DeliveryReceipt.EXTENDED, task, wait.id(), deadline.toString()
+                    + MOVED_MARK);
         });
-        triggers.schedule(receipt.tasks().get(0), Instant.parse(receipt.detail()));
+        if (TIMED_OUT.equals(receipt.status())) {
+            schedule(receipt.tasks(), now);
+            throw new DeliveryException(Reason.FINISHED, "The wait's deadline passed before this heartbeat; it "
+                    + "timed out.");
+        }
+        if (receipt.detail().endsWith(MOVED_MARK)) {
+            String deadline = receipt.detail().substring(0, receipt.detail().length() - MOVED_MARK.length());
+            schedule(receipt.tasks(), Instant.parse(deadline));
+            return new DeliveryReceipt(receipt.status(), receipt.tasks(), receipt.waitId(), deadline);
+        }
         return receipt;
     }
 
     /** {@code POST /events/{source}}: resume every task waiting on the key, or keep the event for the source's TTL. */
-    public DeliveryReceipt deliverEvent(EventSource source, String correlationKey, String deliveryId,
-                                        JsonNode payload, String payloadHash) {
+    public DeliveryReceipt deliverEvent(EventSource source, String correlationKey, Delivery delivery) {
         Instant now = clock.instant();
-        String key = deliveryId != null ? deliveryId : "sha256:" + payloadHash;
+        JsonNode payload = delivery.payload();
+        String payloadHash = delivery.payloadHash();
+        String key = delivery.deliveryId() != null ? delivery.deliveryId() : "sha256:" + payloadHash;
         DeliveryReceipt receipt = transactions.inTransaction(c -> {
+            // One delivery id at a time, and one correlation key at a time (against waits opening on it).
+            waits.lock(c, "delivery:" + source.name() + ":" + key);
+            waits.lock(c, "event:" + source.name() + ":" + correlationKey);
             Optional<DeliveryRecord> seen = waits.findDelivery(c, source.name(), key);
             if (seen.isPresent()) {
                 return duplicateOrConflict(seen.get(), payloadHash, key);
@@ -291,7 +361,7 @@ public final class WaitService {
             }
             if (resumed.isEmpty()) {
                 waits.buffer(c, null, source.name(), correlationKey, WaitState.RESUMED.name(), payload, payloadHash,
-                        key, now, now.plus(source.bufferTtl()));
+                        key, null, null, now, now.plus(source.bufferTtl()));
                 waits.insertDelivery(c, source.name(), key, payloadHash, DeliveryReceipt.BUFFERED, List.of(), null,
                         now);
                 return new DeliveryReceipt(DeliveryReceipt.BUFFERED, List.of(), null, null);
@@ -326,7 +396,9 @@ public final class WaitService {
                 ObjectNode error = json.createObjectNode();
                 error.put("type", "WaitTimedOut");
                 error.put("message", "the wait's deadline " + due.get().deadline() + " passed");
-                tasks.failWaiting(c, taskId, error, now);
+                if (tasks.failWaiting(c, taskId, error, now)) {
+                    events.publish(Type.TASK_FINISHED, taskId, null, null, "FAILED");
+                }
                 return false;
             }
             return tasks.resumeWaiting(c, taskId, next, null, now);

@@ -16,6 +16,7 @@ import io.baton.task.TaskState;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
 import io.baton.testing.TestNodes;
+import io.baton.wait.Delivery;
 import io.baton.wait.Wait;
 import java.time.Duration;
 import java.util.Map;
@@ -110,7 +111,8 @@ class ReadmeExampleIT {
             String token = url.substring(url.lastIndexOf('/') + 1);
             JsonNode decision = JsonMappers.create().readTree("{\"approved\": true}");
 
-            assertThat(node.waits().deliver(token, null, decision, "h1").status()).isEqualTo("resumed");
+            assertThat(node.waits().deliver(token, new Delivery(null, decision, "h1", new byte[0], Map.of())).status())
+                    .isEqualTo("resumed");
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     node.tasks().find(id).orElseThrow().task().state() == TaskState.SUCCEEDED);
             assertThat(node.tasks().find(id).orElseThrow().task().result()).isEqualTo(decision);

@@ -5,16 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.http.ProblemException;
 import io.baton.http.RouteTable;
+import io.baton.wait.Delivery;
 import io.baton.wait.DeliveryException;
 import io.baton.wait.DeliveryReceipt;
 import io.baton.wait.EventSource;
 import io.baton.wait.WaitService;
-import io.baton.webhooks.signature.GitHubScheme;
-import io.baton.webhooks.signature.NoSignatureScheme;
-import io.baton.webhooks.signature.SignatureScheme;
-import io.baton.webhooks.signature.StandardWebhooksScheme;
-import io.baton.webhooks.signature.StripeScheme;
-import io.baton.webhooks.signature.Verification;
+import io.baton.signature.GitHubScheme;
+import io.baton.signature.NoSignatureScheme;
+import io.baton.signature.SignatureScheme;
+import io.baton.signature.StandardWebhooksScheme;
+import io.baton.signature.StripeScheme;
+import io.baton.signature.Verification;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -24,8 +25,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The inbound webhook API, one route table:
@@ -67,6 +66,7 @@ public final class WebhookRoutes implements RouteTable {
             case UNKNOWN -> 404;
             case FINISHED -> 410;
             case CONFLICT, NOT_STARTED -> 409;
+            case UNAUTHORIZED -> 401;
         };
     }
 
@@ -75,42 +75,35 @@ public final class WebhookRoutes implements RouteTable {
             case UNKNOWN -> "Not Found";
             case FINISHED -> "Gone";
             case CONFLICT, NOT_STARTED -> "Conflict";
+            case UNAUTHORIZED -> "Unauthorized";
         };
     }
 
     private void resume(Context ctx) {
-        String token = ctx.pathParam("token");
         byte[] body = body(ctx);
         requireJsonType(ctx);
-        checkTokenSignature(ctx, token, body);
         JsonNode payload = parse(body);
-        answer(ctx, waits.deliver(token, deliveryId(ctx), payload, hash(payload)));
+        answer(ctx, waits.deliver(ctx.pathParam("token"), delivery(ctx, payload, body)));
     }
 
     private void fail(Context ctx) {
-        String token = ctx.pathParam("token");
         byte[] body = body(ctx);
         String reason = "failed by the caller";
         if (body.length > 0) {
             requireJsonType(ctx);
-            checkTokenSignature(ctx, token, body);
-            JsonNode payload = parse(body);
-            JsonNode given = payload.get("reason");
+            JsonNode given = parse(body).get("reason");
             if (given != null && !given.isTextual()) {
                 throw new ProblemException(400, "Bad Request", "Field 'reason' must be a string.");
             }
             reason = given == null ? reason : given.asText();
-        } else {
-            checkTokenSignature(ctx, token, body);
         }
-        answer(ctx, waits.fail(token, deliveryId(ctx), reason, hash(json.createObjectNode().put("reason", reason))));
+        JsonNode payload = json.createObjectNode().put("reason", reason);
+        answer(ctx, waits.fail(ctx.pathParam("token"), delivery(ctx, payload, body), reason));
     }
 
     private void heartbeat(Context ctx) {
-        String token = ctx.pathParam("token");
         byte[] body = body(ctx);
-        checkTokenSignature(ctx, token, body);
-        answer(ctx, waits.heartbeat(token));
+        answer(ctx, waits.heartbeat(ctx.pathParam("token"), delivery(ctx, null, body)));
     }
 
     private void event(Context ctx) {
@@ -130,11 +123,16 @@ public final class WebhookRoutes implements RouteTable {
             throw new ProblemException(400, "Bad Request", "The event has no correlation key at "
                     + source.correlationPointer() + " (a string or number is expected there).");
         }
-        String deliveryId = deliveryId(ctx);
-        if (deliveryId == null && "stripe".equals(source.scheme()) && payload.path("id").isTextual()) {
-            deliveryId = payload.path("id").asText();
+        Delivery delivery = delivery(ctx, payload, body);
+        if (delivery.deliveryId() == null && "stripe".equals(source.scheme()) && payload.path("id").isTextual()) {
+            delivery = new Delivery(payload.path("id").asText(), payload, delivery.payloadHash(), body,
+                    delivery.headers());
         }
-        answer(ctx, waits.deliverEvent(source, key.asText(), deliveryId, payload, hash(payload)));
+        answer(ctx, waits.deliverEvent(source, key.asText(), delivery));
+    }
+
+    private Delivery delivery(Context ctx, JsonNode payload, byte[] body) {
+        return new Delivery(deliveryId(ctx), payload, payload == null ? null : hash(payload), body, ctx.headerMap());
     }
 
     private SignatureScheme scheme(EventSource source) {
@@ -144,17 +142,6 @@ public final class WebhookRoutes implements RouteTable {
             case "stripe" -> new StripeScheme(source.secret(), clock);
             default -> new NoSignatureScheme();
         };
-    }
-
-    private void checkTokenSignature(Context ctx, String token, byte[] body) {
-        Optional<String> secret = waits.signingSecret(token);
-        if (secret.isPresent()) {
-            Verification verification = new StandardWebhooksScheme(secret.get(), clock).verify(ctx.headerMap(), body);
-            if (!verification.isValid()) {
-                throw new ProblemException(401, "Unauthorized", "Signature check failed: " + verification.reason()
-                        + ".");
-            }
-        }
     }
 
     private void answer(Context ctx, DeliveryReceipt receipt) {

@@ -13,7 +13,7 @@ import io.baton.testing.TestDatabase;
 import io.baton.wait.EventSource;
 import io.baton.wait.ResumeToken;
 import io.baton.wait.Wait;
-import io.baton.webhooks.signature.StandardWebhooksScheme;
+import io.baton.signature.StandardWebhooksScheme;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -61,7 +61,11 @@ class WebhooksIT {
     @BeforeAll
     void start(TestDatabase database) {
         db = database;
-        List<Agent> agents = List.of(approval(), listener());
+        List<Agent> agents = List.of(approval(), listener(), Agent.named("linker")
+                .step("mint-and-go", ctx -> {
+                    tokens.put(ctx.taskId(), ctx.resumeLink().token());
+                    return StepOutcome.complete("did not wait");
+                }).build());
         List<EventSource> sources = List.of(new EventSource("orders", "standard-webhooks", SOURCE_SECRET, "/order/id",
                 Duration.ofMinutes(10)));
         a = new WebhookNode(db, "hooks-a", agents, sources);
@@ -430,6 +434,66 @@ class WebhooksIT {
         HttpResponse<String> after = a.postJson(path, "{\"approved\": true}", Map.of("webhook-id", "during-outage"));
         assertThat(read(after).path("status").asText()).isEqualTo("resumed");
         assertThat(result(id).path("approved").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aLinkMintedByAStepThatThenDidNotWaitIsGone() throws Exception {
+        UUID id = start("linker", "{}");
+        assertThat(result(id).asText()).isEqualTo("did not wait");
+
+        assertRefusedWithoutChange(410, "cancelled", () -> a.postJson("/hooks/" + tokens.get(id), "{}", Map.of()));
+    }
+
+    @Test
+    void anEarlyDeliveryToAWaitThatDemandsASignatureIsCheckedWhenTheWaitOpens() throws Exception {
+        UUID unsignedEarly = start("approval", "{\"hold\": true, \"signed\": true}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> tokens.containsKey(unsignedEarly));
+        assertThat(read(a.postJson("/hooks/" + tokens.get(unsignedEarly), "{\"approved\": true}", Map.of()))
+                .path("status").asText()).isEqualTo("buffered");
+        holds.get(unsignedEarly).countDown();
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(unsignedEarly) == TaskState.WAITING);
+        await().during(Duration.ofMillis(500)).until(() -> state(unsignedEarly) == TaskState.WAITING);
+
+        UUID signedEarly = start("approval", "{\"hold\": true, \"signed\": true}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> tokens.containsKey(signedEarly));
+        byte[] body = "{\"approved\": true, \"by\": \"signed\"}".getBytes();
+        long now = System.currentTimeMillis() / 1000;
+        String signature = new StandardWebhooksScheme(WAIT_SECRET, Clock.systemUTC()).sign("s1", now, body);
+        assertThat(read(a.post("/hooks/" + tokens.get(signedEarly), "application/json", body, Map.of(
+                "webhook-id", "s1", "webhook-timestamp", Long.toString(now), "webhook-signature", signature)))
+                .path("status").asText()).isEqualTo("buffered");
+        holds.get(signedEarly).countDown();
+        assertThat(result(signedEarly).path("by").asText()).isEqualTo("signed");
+    }
+
+    @Test
+    void theSameEventDeliveredConcurrentlyIsRecordedOnce() throws Exception {
+        StandardWebhooksScheme signer = new StandardWebhooksScheme(SOURCE_SECRET, Clock.systemUTC());
+        long now = System.currentTimeMillis() / 1000;
+        byte[] body = "{\"order\": {\"id\": \"o-dup\"}}".getBytes();
+        Map<String, String> headers = Map.of("webhook-id", "dup-1", "webhook-timestamp", Long.toString(now),
+                "webhook-signature", signer.sign("dup-1", now, body));
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                WebhookNode node = i % 2 == 0 ? a : b;
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return node.post("/events/orders", "application/json", body, headers);
+                }));
+            }
+            go.countDown();
+            Map<String, Integer> outcomes = new HashMap<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                outcomes.merge(read(answer.get(60, TimeUnit.SECONDS)).path("status").asText(), 1, Integer::sum);
+            }
+            assertThat(outcomes).containsEntry("buffered", 1).containsEntry("duplicate", 9);
+            assertThat(db.queryValue("SELECT count(*) FROM baton_inbox WHERE delivery_id = 'dup-1'")).isEqualTo(1L);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Acceptance: a dump of the database after the suite holds no plaintext token, only hashes. */

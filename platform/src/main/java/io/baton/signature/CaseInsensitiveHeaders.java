@@ -1,4 +1,4 @@
-package io.baton.webhooks.signature;
+package io.baton.signature;
 
 import java.util.HashSet;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.baton.webhooks.signature;
+package io.baton.signature;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.baton.webhooks.signature;
+package io.baton.signature;
 
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package io.baton.webhooks.signature;
+package io.baton.signature;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

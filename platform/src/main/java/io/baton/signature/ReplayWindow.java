@@ -1,4 +1,4 @@
-package io.baton.webhooks.signature;
+package io.baton.signature;
 
 import java.time.Clock;
 import java.time.Duration;
