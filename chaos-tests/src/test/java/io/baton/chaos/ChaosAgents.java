@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import io.baton.wait.Wait;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -26,10 +28,17 @@ public final class ChaosAgents implements AgentProvider {
     @Override
     public List<Agent> agents() {
         return List.of(Agent.named("chaos-chain")
-                .step("prepare", ctx -> effect(ctx, "prepare", 0))
-                .step("work", ctx -> effect(ctx, "work", ctx.input().path("workMillis").asLong()))
-                .step("finish", ctx -> effect(ctx, "finish", 0))
-                .build());
+                        .step("prepare", ctx -> effect(ctx, "prepare", 0))
+                        .step("work", ctx -> effect(ctx, "work", ctx.input().path("workMillis").asLong()))
+                        .step("finish", ctx -> effect(ctx, "finish", 0))
+                        .build(),
+                Agent.named("chaos-approval")
+                        .step("ask", ctx -> StepOutcome.await(Wait.token(Duration.ofMinutes(10)).build()))
+                        .step("act", ctx -> {
+                            effect(ctx, "act", 0);
+                            return StepOutcome.complete(ctx.resumedWith());
+                        })
+                        .build());
     }
 
     private static StepOutcome effect(StepContext ctx, String step, long workMillis) throws Exception {

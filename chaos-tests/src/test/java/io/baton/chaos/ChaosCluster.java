@@ -55,6 +55,7 @@ final class ChaosCluster implements AutoCloseable {
         env.put("BATON_IDLE_WAIT", "1s");
         env.put("BATON_RECONCILE_INTERVAL", "1s");
         env.put("BATON_STALE_AFTER", "3s");
+        env.put("BATON_TOKEN_KEY", "chaos-token-key-0123456789abcdef0123456789");
         for (int i = 0; i + 1 < extraEnv.length; i += 2) {
             env.put(extraEnv[i], extraEnv[i + 1]);
         }
@@ -84,6 +85,13 @@ final class ChaosCluster implements AutoCloseable {
                         URI.create("http://localhost:" + ports.get(nodeId) + "/admin/api/tasks/" + taskId))
                 .header("Authorization", "Bearer " + API_KEY).build(), HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
+    }
+
+    /** POSTs a JSON body to a path of a node (no credentials: webhooks). */
+    HttpResponse<String> post(String nodeId, String path, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ports.get(nodeId) + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** SIGKILL: the process dies at once, no draining, no shutdown hooks. */

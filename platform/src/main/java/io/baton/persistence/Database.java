@@ -62,29 +62,41 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Applies the versioned migrations under {@code db/migration}. Flyway holds a PostgreSQL advisory lock while it
-     * migrates, so nodes starting together apply each migration once. A database that already holds other tables is
-     * fine: its history starts at version 0 and Baton's migrations follow.
+     * Applies the versioned migrations under {@code db/migration}. Nodes starting together take turns under a
+     * PostgreSQL advisory lock (Flyway's own lock does not cover creating the history table of a database that
+     * already holds other tables), so each migration is applied once. A database with other tables is fine: its
+     * history starts at version 0 and Baton's migrations follow.
      *
      * @throws MigrationException with a one-line reason when a migration cannot be applied
      */
     public MigrateResult migrate() {
         MigrateResult result;
-        try {
-            result = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
-        } catch (FlywayException e) {
+        try (Connection lock = dataSource.getConnection()) {
+            advisoryLock(lock, "SELECT pg_advisory_lock(hashtext('baton-migrations'))");
+            try {
+                result = Flyway.configure()
+                        .dataSource(dataSource)
+                        .locations("classpath:db/migration")
+                        .baselineOnMigrate(true)
+                        .baselineVersion("0")
+                        .load()
+                        .migrate();
+            } finally {
+                advisoryLock(lock, "SELECT pg_advisory_unlock(hashtext('baton-migrations'))");
+            }
+        } catch (FlywayException | SQLException e) {
             throw new MigrationException("database migration failed on " + withoutQuery(url) + ": "
                     + rootMessage(e), e);
         }
         LOG.info("Database schema at version {} ({} migration(s) applied now)", result.targetSchemaVersion,
                 result.migrationsExecuted);
         return result;
+    }
+
+    private static void advisoryLock(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     /** Whether the database answers a trivial query within {@code timeout}. */
