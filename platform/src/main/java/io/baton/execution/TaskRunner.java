@@ -51,6 +51,9 @@ public final class TaskRunner implements AutoCloseable {
     private final ObjectMapper json;
     private final ErrorDetails errors;
     private final StepInvoker invoker;
+    /** How early Quartz may fire a trigger (it acquires them ahead and rounds to milliseconds). */
+    private static final Duration EARLY_FIRING = Duration.ofSeconds(1);
+
     private final Set<UUID> runningHere = ConcurrentHashMap.newKeySet();
     private final Set<UUID> refireRequested = ConcurrentHashMap.newKeySet();
     private final WaitService waits;
@@ -151,8 +154,10 @@ public final class TaskRunner implements AutoCloseable {
         }
         boolean timed = task.state() == TaskState.RUNNABLE || task.state() == TaskState.SLEEPING
                 || task.state() == TaskState.WAITING;
-        if (timed && task.wakeAt() != null && task.wakeAt().isAfter(now)) {
-            // Fired before it was due (Quartz may fire a few ms early; or a duplicate): keep its date.
+        if (timed && task.wakeAt() != null && task.wakeAt().isAfter(now)
+                && !task.wakeAt().isAfter(now.plus(EARLY_FIRING))) {
+            // Quartz fired the task's own trigger a little before it was due: fire it again on time. (A firing
+            // long before is a stale or duplicate trigger; the task's current one is still pending.)
             triggers.schedule(taskId, task.wakeAt());
         }
         return Optional.empty();
