@@ -46,7 +46,6 @@ public final class WaitRepository {
     private static final String BY_TOKEN_FOR_UPDATE = "SELECT " + COLUMNS
             + " FROM baton_wait WHERE token_hash = ? FOR UPDATE";
 
-    private static final String BY_TOKEN = "SELECT " + COLUMNS + " FROM baton_wait WHERE token_hash = ?";
 
     private static final String OPEN_FOR_EVENT = "SELECT " + COLUMNS
             + " FROM baton_wait WHERE source = ? AND correlation_key = ? AND state = 'OPEN' ORDER BY created_at"
@@ -63,9 +62,6 @@ public final class WaitRepository {
 
     private static final String EXTEND = "UPDATE baton_wait SET deadline = ? WHERE id = ? AND state = 'OPEN'";
 
-    private static final String CANCEL_FOR_TASK = """
-            UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ?
-             WHERE task_id = ? AND state IN ('PENDING', 'OPEN')""";
 
     private static final String FOR_TASK = "SELECT " + COLUMNS + " FROM baton_wait WHERE task_id = ? ORDER BY seq";
 
@@ -170,12 +166,6 @@ public final class WaitRepository {
         }
     }
 
-    public Optional<WaitRecord> byToken(Connection c, String tokenHash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BY_TOKEN)) {
-            ps.setString(1, tokenHash);
-            return one(ps);
-        }
-    }
 
     public List<WaitRecord> openForEventForUpdate(Connection c, String source, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(OPEN_FOR_EVENT)) {
@@ -223,14 +213,6 @@ public final class WaitRepository {
         }
     }
 
-    /** Revokes the task's unresolved waits (and so their tokens). */
-    public int cancelForTask(Connection c, UUID taskId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CANCEL_FOR_TASK)) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setObject(2, taskId);
-            return ps.executeUpdate();
-        }
-    }
 
     public void buffer(Connection c, UUID waitId, String source, String key, String outcome, JsonNode payload,
                        String payloadHash, String deliveryId, byte[] body, JsonNode signature, Instant now,
