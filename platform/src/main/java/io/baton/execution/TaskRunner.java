@@ -322,7 +322,10 @@ public final class TaskRunner implements AutoCloseable {
                 LOG.info("Task {} resumed at once by a delivery that arrived early", task.id());
                 yield Next.fireAt(now);
             }
-            case FINISHED_AT_ONCE -> Next.STOP;
+            case FINISHED_AT_ONCE -> {
+                events.publish(Type.TASK_FINISHED, task.id(), agent.name(), step.name(), TaskState.FAILED.name());
+                yield Next.STOP;
+            }
             default -> {
                 LOG.info("Task {} waiting ({}) until {}", task.id(), wait.kind(), deadline);
                 yield Next.fireAt(deadline);

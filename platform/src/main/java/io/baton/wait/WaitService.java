@@ -36,6 +36,7 @@ public final class WaitService {
     private static final String TOKEN_SOURCE = "token";
     private static final String TIMED_OUT = "timed-out";
     private static final String MOVED_MARK = "|moved";
+    private static final String TASK_FAILED = "FAILED";
 
     private final Transactions transactions;
     private final WaitRepository waits;
@@ -142,7 +143,8 @@ public final class WaitService {
 
     /**
      * Resolves an OPEN wait and moves its WAITING task on, in the caller's transaction. Returns whether the task
-     * became runnable (false when it failed or the wait was no longer open).
+     * became runnable (false when it failed or the wait was no longer open). Publishes nothing: events go out after
+     * the caller commits ({@link #published}).
      */
     public boolean resolveInTransaction(Connection c, WaitRecord wait, WaitState outcome, JsonNode payload,
                                         String payloadHash, Instant now) throws SQLException {
@@ -161,9 +163,7 @@ public final class WaitService {
             error.put("message", outcome == WaitState.TIMED_OUT
                     ? "the wait's deadline " + wait.deadline() + " passed"
                     : "the wait was failed: " + payload.path("reason").asText());
-            if (tasks.failWaiting(c, wait.taskId(), error, now)) {
-                events.publish(Type.TASK_FINISHED, wait.taskId(), null, null, "FAILED");
-            }
+            tasks.failWaiting(c, wait.taskId(), error, now);
             return false;
         }
         return tasks.resumeWaiting(c, wait.taskId(), next, payload, now);
@@ -227,13 +227,13 @@ public final class WaitService {
                 case OPEN -> {
                     if (!wait.deadline().isAfter(now)) {
                         // The deadline won the race: take the timeout path now, and refuse this delivery.
-                        resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
-                        return new DeliveryReceipt(TIMED_OUT, task, wait.id(), null);
+                        boolean runnable = resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
+                        return new DeliveryReceipt(TIMED_OUT, task, wait.id(), runnable ? null : TASK_FAILED);
                     }
                     boolean runnable = resolveInTransaction(c, wait, outcome, payload, payloadHash, now);
                     waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, DeliveryReceipt.RESUMED, task,
                             wait.id(), now);
-                    return new DeliveryReceipt(DeliveryReceipt.RESUMED, task, wait.id(), runnable ? null : "FAILED");
+                    return new DeliveryReceipt(DeliveryReceipt.RESUMED, task, wait.id(), runnable ? null : TASK_FAILED);
                 }
                 case RESUMED, FAILED -> {
                     if (wait.state() == outcome) {
@@ -245,14 +245,13 @@ public final class WaitService {
                 default -> throw finished(wait);
             }
         });
+        published(receipt);
         if (TIMED_OUT.equals(receipt.status())) {
             schedule(receipt.tasks(), now);
             throw new DeliveryException(Reason.FINISHED, "The wait's deadline passed before this delivery; it "
                     + "timed out.");
         }
         if (DeliveryReceipt.RESUMED.equals(receipt.status())) {
-            events.publish(Type.TASK_RESUMED, receipt.tasks().get(0), null, null,
-                    "wait " + receipt.waitId() + " " + outcome.name().toLowerCase());
             schedule(receipt.tasks(), now);
             LOG.info("Task {} resumed ({}) by a delivery", receipt.tasks().get(0), outcome);
         }
@@ -312,8 +311,8 @@ public final class WaitService {
             }
             List<UUID> task = List.of(wait.taskId());
             if (!wait.deadline().isAfter(now)) {
-                resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
-                return new DeliveryReceipt(TIMED_OUT, task, wait.id(), null);
+                boolean runnable = resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
+                return new DeliveryReceipt(TIMED_OUT, task, wait.id(), runnable ? null : TASK_FAILED);
             }
             Instant wanted = now.plusMillis(wait.timeoutMillis());
             Instant deadline = wanted.isAfter(wait.maxDeadline()) ? wait.maxDeadline() : wanted;
@@ -326,6 +325,7 @@ public final class WaitService {
                     + MOVED_MARK);
         });
         if (TIMED_OUT.equals(receipt.status())) {
+            published(receipt);
             schedule(receipt.tasks(), now);
             throw new DeliveryException(Reason.FINISHED, "The wait's deadline passed before this heartbeat; it "
                     + "timed out.");
@@ -371,8 +371,7 @@ public final class WaitService {
         });
         if (DeliveryReceipt.RESUMED.equals(receipt.status())) {
             LOG.info("Event on '{}' resumed tasks {}", source.name(), receipt.tasks());
-            receipt.tasks().forEach(id -> events.publish(Type.TASK_RESUMED, id, null, null,
-                    "event on " + source.name()));
+            published(receipt);
             schedule(receipt.tasks(), now);
         }
         return receipt;
@@ -383,26 +382,43 @@ public final class WaitService {
      * whether the task became runnable.
      */
     public boolean timeOutIfDue(UUID taskId, Instant now) {
-        return transactions.inTransaction(c -> {
+        Optional<WaitRecord> timedOut = transactions.inTransaction(c -> {
             Optional<WaitRecord> due = waits.timeOutDue(c, taskId, now);
             if (due.isEmpty()) {
-                return false;
+                return Optional.empty();
             }
-            LOG.info("Task {} wait {} timed out", taskId, due.get().id());
-            events.publish(Type.WAIT_TIMED_OUT, taskId, null, null, "wait " + due.get().id());
             // already TIMED_OUT in this transaction: move the task along the timeout path
-            String next = due.get().timeoutStep();
-            if (next == null) {
+            if (due.get().timeoutStep() != null) {
+                tasks.resumeWaiting(c, taskId, due.get().timeoutStep(), null, now);
+            } else {
                 ObjectNode error = json.createObjectNode();
                 error.put("type", "WaitTimedOut");
                 error.put("message", "the wait's deadline " + due.get().deadline() + " passed");
-                if (tasks.failWaiting(c, taskId, error, now)) {
-                    events.publish(Type.TASK_FINISHED, taskId, null, null, "FAILED");
-                }
-                return false;
+                tasks.failWaiting(c, taskId, error, now);
             }
-            return tasks.resumeWaiting(c, taskId, next, null, now);
+            return due;
         });
+        if (timedOut.isEmpty()) {
+            return false;
+        }
+        boolean runnable = timedOut.get().timeoutStep() != null;
+        LOG.info("Task {} wait {} timed out{}", taskId, timedOut.get().id(), runnable ? "" : "; the task failed");
+        published(new DeliveryReceipt(TIMED_OUT, List.of(taskId), timedOut.get().id(), runnable ? null : TASK_FAILED));
+        return runnable;
+    }
+
+    /** Publishes, after commit, the events of a resolution: resumed, timed out, and a task that failed by it. */
+    private void published(DeliveryReceipt receipt) {
+        for (UUID task : receipt.tasks()) {
+            if (DeliveryReceipt.RESUMED.equals(receipt.status())) {
+                events.publish(Type.TASK_RESUMED, task, null, null, "wait " + receipt.waitId());
+            } else if (TIMED_OUT.equals(receipt.status())) {
+                events.publish(Type.WAIT_TIMED_OUT, task, null, null, "wait " + receipt.waitId());
+            }
+            if (TASK_FAILED.equals(receipt.detail())) {
+                events.publish(Type.TASK_FINISHED, task, null, null, "FAILED");
+            }
+        }
     }
 
     /** The task's waits, for the admin API. */

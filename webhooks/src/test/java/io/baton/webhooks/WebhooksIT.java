@@ -133,6 +133,13 @@ class WebhooksIT {
         return a.node.tasks().find(id).orElseThrow().task().result();
     }
 
+    /** The engine events of one type for a task, from both nodes. */
+    private List<io.baton.event.EngineEvent> eventsOf(io.baton.event.EngineEvent.Type type, UUID task) {
+        List<io.baton.event.EngineEvent> all = new ArrayList<>(a.events.of(type, task));
+        all.addAll(b.events.of(type, task));
+        return all;
+    }
+
     private JsonNode read(HttpResponse<String> response) throws Exception {
         return json.readTree(response.body());
     }
@@ -246,6 +253,7 @@ class WebhooksIT {
 
         UUID timedOut = startWaiting("{\"timeoutMillis\": 300}");
         assertThat(result(timedOut).asText()).isEqualTo("timed out");
+        assertThat(eventsOf(io.baton.event.EngineEvent.Type.WAIT_TIMED_OUT, timedOut)).hasSize(1);
         assertRefusedWithoutChange(410, "timed out", () -> a.postJson("/hooks/" + tokens.get(timedOut), "{}", Map.of()));
     }
 
@@ -258,6 +266,7 @@ class WebhooksIT {
 
         assertThat(read(failed).path("status").asText()).isEqualTo("resumed");
         assertThat(result(id).path("failedBecause").asText()).isEqualTo("over budget");
+        assertThat(eventsOf(io.baton.event.EngineEvent.Type.TASK_RESUMED, id)).hasSize(1);
         assertRefusedWithoutChange(400, "'reason' must be a string",
                 () -> a.postJson("/hooks/" + tokens.get(id) + "/fail", "{\"reason\": 3}", Map.of()));
     }
