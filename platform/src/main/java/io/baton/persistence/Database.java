@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
 
     private final HikariDataSource dataSource;
     private final String url;
@@ -45,6 +46,10 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", poolName);
+        // A frozen node (long GC pause, stopped VM) must not hold a lock for the whole cluster, Quartz's
+        // TRIGGER_ACCESS row above all: PostgreSQL ends a session idle inside a transaction after this long.
+        config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout="
+                + IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
         try {
             return new Database(new HikariDataSource(config), url);
         } catch (HikariPool.PoolInitializationException e) {

@@ -47,4 +47,15 @@ class MigrationsIT {
                 .isEqualTo(1L);
         assertThat(db.queryValue("SELECT count(*) FROM flyway_schema_history WHERE version = '0'")).isEqualTo(1L);
     }
+
+    @Test
+    void aNodesSessionsEndTransactionsLeftIdleSoAFrozenNodeCannotHoldLocks(TestDatabase db) throws Exception {
+        try (Database database = Database.connect(db.url(), db.user(), db.password(), 5, "idle-check");
+             var connection = database.dataSource().getConnection();
+             var statement = connection.createStatement();
+             var rs = statement.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("5s");
+        }
+    }
 }
