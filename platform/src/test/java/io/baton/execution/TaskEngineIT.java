@@ -279,12 +279,12 @@ class TaskEngineIT {
 
     @Test
     void cancellingASleepingTaskKeepsItFromWakingUp() {
-        UUID id = tasks.start("sleeper", json("{\"sleepMillis\": 1000}"), null).task().id();
+        UUID id = tasks.start("sleeper", json("{\"sleepMillis\": 2000}"), null).task().id();
         awaitState(id, TaskState.SLEEPING);
 
         assertThat(tasks.cancel(id)).isEqualTo(CancelResult.CANCELLED);
 
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
                 .until(() -> tasks.find(id).orElseThrow().task().state() == TaskState.CANCELLED);
         assertThat(tasks.find(id).orElseThrow().steps()).hasSize(1);
     }

@@ -273,7 +273,7 @@ class WebhooksIT {
 
     @Test
     void heartbeatsPushTheDeadlineOutButNotPastTheMaximum() throws Exception {
-        UUID id = startWaiting("{\"timeoutMillis\": 3000, \"maxMillis\": 5000}");
+        UUID id = startWaiting("{\"timeoutMillis\": 4000, \"maxMillis\": 6000}");
         String path = "/hooks/" + tokens.get(id) + "/heartbeat";
         String firstDeadline = a.node.waits().waitsOf(id).get(0).deadline().toString();
 
