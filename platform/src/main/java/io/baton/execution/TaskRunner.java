@@ -9,6 +9,7 @@ import io.baton.agent.Step;
 import io.baton.agent.StepOutcome;
 import io.baton.config.ExecutionConfig;
 import io.baton.persistence.Transactions;
+import io.baton.wait.ResumeLink;
 import io.baton.wait.Wait;
 import io.baton.wait.WaitRepository;
 import io.baton.wait.WaitService;
@@ -28,6 +29,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -195,7 +198,7 @@ public final class TaskRunner implements AutoCloseable {
         ObjectNode state = task.context().deepCopy();
         RunningStepContext context = new RunningStepContext(task.id(), task.input(), state, tries,
                 task.id() + ":" + seq, clock, LoggerFactory.getLogger("io.baton.agent." + agent.name()),
-                task.resumedWith(), () -> waits.mint(task.id(), seq));
+                task.resumedWith(), once(() -> waits.mint(task.id(), seq)));
         Instant started = clock.instant();
         faults.reached(FaultPoint.BEFORE_STEP_BODY, task.id(), step.name());
         events.publish(Type.STEP_STARTED, task.id(), agent.name(), step.name(), null);
@@ -334,6 +337,12 @@ public final class TaskRunner implements AutoCloseable {
     }
 
     private enum WaitEntry { FENCED, WAITING, RESUMED_AT_ONCE, FINISHED_AT_ONCE }
+
+    /** The link is registered once per try, however often the step asks for it. */
+    private static Supplier<ResumeLink> once(Supplier<ResumeLink> mint) {
+        AtomicReference<ResumeLink> link = new AtomicReference<>();
+        return () -> link.updateAndGet(known -> known != null ? known : mint.get());
+    }
 
     private void failAt(Task task, Agent agent, Step step, ObjectNode state, String reason, int tries,
                         Instant started) {
