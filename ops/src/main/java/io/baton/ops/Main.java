@@ -4,6 +4,7 @@ import io.baton.config.BatonConfig;
 import io.baton.config.ConfigException;
 import io.baton.config.Setting;
 import io.baton.node.NodeStartException;
+import io.baton.persistence.Database;
 import io.baton.persistence.DatabaseUnavailableException;
 import io.baton.persistence.MigrationException;
 import io.baton.persistence.EmbeddedDatabase;
@@ -108,6 +109,6 @@ public final class Main {
                     + "/" + EmbeddedDatabase.DATABASE_NAME + "'");
             out.println("baton: to use your own PostgreSQL instead, set " + Setting.DB_URL.envName() + ", "
                     + Setting.DB_USER.envName() + " and " + Setting.DB_PASSWORD.envName());
-        }, () -> out.println("baton: database " + server.node().database().url().replaceAll("\\?.*", "")));
+        }, () -> out.println("baton: database " + Database.withoutQuery(server.node().database().url())));
     }
 }

@@ -79,7 +79,7 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("ops/target/baton.jar not found: build the ops module first (mvn package)");
     }
 
-    /** The pid of the process, for signals such as SIGSTOP. */
+    /** Sends a signal by name ({@code STOP}, {@code CONT}, ...) with {@code kill}. */
     public void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {

@@ -35,7 +35,6 @@ public final class WaitService {
     private static final Logger LOG = LoggerFactory.getLogger(WaitService.class);
     private static final String TOKEN_SOURCE = "token";
     private static final String TIMED_OUT = "timed-out";
-    private static final String MOVED_MARK = "|moved";
     private static final String TASK_FAILED = "FAILED";
 
     private final Transactions transactions;
@@ -299,7 +298,7 @@ public final class WaitService {
     public DeliveryReceipt heartbeat(String tokenText, Delivery delivery) {
         String hash = ResumeToken.parse(tokenText).orElseThrow(this::unknown).sha256Hex();
         Instant now = clock.instant();
-        DeliveryReceipt receipt = transactions.inTransaction(c -> {
+        Beat beat = transactions.inTransaction(c -> {
             WaitRecord wait = waits.byTokenForUpdate(c, hash).orElseThrow(this::unknown);
             verify(wait, delivery.body(), delivery.headers(), clock);
             if (wait.state() == WaitState.PENDING) {
@@ -312,30 +311,35 @@ public final class WaitService {
             List<UUID> task = List.of(wait.taskId());
             if (!wait.deadline().isAfter(now)) {
                 boolean runnable = resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
-                return new DeliveryReceipt(TIMED_OUT, task, wait.id(), runnable ? null : TASK_FAILED);
+                return new Beat(new DeliveryReceipt(TIMED_OUT, task, wait.id(), runnable ? null : TASK_FAILED),
+                        null);
             }
             Instant wanted = now.plusMillis(wait.timeoutMillis());
             Instant deadline = wanted.isAfter(wait.maxDeadline()) ? wait.maxDeadline() : wanted;
             if (!deadline.isAfter(wait.deadline())) {
-                return new DeliveryReceipt(DeliveryReceipt.EXTENDED, task, wait.id(), wait.deadline().toString());
+                return new Beat(new DeliveryReceipt(DeliveryReceipt.EXTENDED, task, wait.id(),
+                        wait.deadline().toString()), null);
             }
             waits.extend(c, wait.id(), deadline);
             tasks.extendWaiting(c, wait.taskId(), deadline, now);
-            return new DeliveryReceipt(DeliveryReceipt.EXTENDED, task, wait.id(), deadline.toString()
-                    + MOVED_MARK);
+            return new Beat(new DeliveryReceipt(DeliveryReceipt.EXTENDED, task, wait.id(), deadline.toString()),
+                    deadline);
         });
+        DeliveryReceipt receipt = beat.receipt();
         if (TIMED_OUT.equals(receipt.status())) {
             published(receipt);
             schedule(receipt.tasks(), now);
             throw new DeliveryException(Reason.FINISHED, "The wait's deadline passed before this heartbeat; it "
                     + "timed out.");
         }
-        if (receipt.detail().endsWith(MOVED_MARK)) {
-            String deadline = receipt.detail().substring(0, receipt.detail().length() - MOVED_MARK.length());
-            schedule(receipt.tasks(), Instant.parse(deadline));
-            return new DeliveryReceipt(receipt.status(), receipt.tasks(), receipt.waitId(), deadline);
+        if (beat.movedTo() != null) {
+            schedule(receipt.tasks(), beat.movedTo());
         }
         return receipt;
+    }
+
+    /** A heartbeat's receipt, and the new deadline if it moved (a firing is then scheduled for it). */
+    private record Beat(DeliveryReceipt receipt, Instant movedTo) {
     }
 
     /** {@code POST /events/{source}}: resume every task waiting on the key, or keep the event for the source's TTL. */

@@ -2,6 +2,7 @@ package io.baton.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.persistence.StoreUnavailableException;
+import io.baton.wait.DeliveryException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -31,6 +32,15 @@ public final class HttpApp {
             tables.forEach(table -> table.register(config.routes));
             config.routes.exception(ProblemException.class, (e, ctx) ->
                     problem(ctx, e.status(), e.title(), e.getMessage()));
+            config.routes.exception(DeliveryException.class, (e, ctx) -> {
+                int status = switch (e.reason()) {
+                    case UNKNOWN -> 404;
+                    case FINISHED -> 410;
+                    case CONFLICT, NOT_STARTED -> 409;
+                    case UNAUTHORIZED -> 401;
+                };
+                problem(ctx, status, HttpStatus.forStatus(status).getMessage(), e.getMessage());
+            });
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
                 LOG.warn("Database unavailable on {} {}: {}", ctx.method(), withoutSecrets(ctx.path()),
                         e.getMessage());

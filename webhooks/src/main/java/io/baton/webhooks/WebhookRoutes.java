@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.http.ProblemException;
 import io.baton.http.RouteTable;
 import io.baton.wait.Delivery;
-import io.baton.wait.DeliveryException;
 import io.baton.wait.DeliveryReceipt;
 import io.baton.wait.EventSource;
 import io.baton.wait.WaitService;
@@ -57,26 +56,6 @@ public final class WebhookRoutes implements RouteTable {
         routes.post("/hooks/{token}/heartbeat", this::heartbeat);
         routes.post("/hooks/{token}/fail", this::fail);
         routes.post("/events/{source}", this::event);
-        routes.exception(DeliveryException.class, (e, ctx) -> io.baton.http.HttpApp.problem(ctx, status(e),
-                title(e), e.getMessage()));
-    }
-
-    private static int status(DeliveryException e) {
-        return switch (e.reason()) {
-            case UNKNOWN -> 404;
-            case FINISHED -> 410;
-            case CONFLICT, NOT_STARTED -> 409;
-            case UNAUTHORIZED -> 401;
-        };
-    }
-
-    private static String title(DeliveryException e) {
-        return switch (e.reason()) {
-            case UNKNOWN -> "Not Found";
-            case FINISHED -> "Gone";
-            case CONFLICT, NOT_STARTED -> "Conflict";
-            case UNAUTHORIZED -> "Unauthorized";
-        };
     }
 
     private void resume(Context ctx) {
