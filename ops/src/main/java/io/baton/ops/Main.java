@@ -106,7 +106,8 @@ public final class Main {
         server.node().embeddedDatabase().ifPresentOrElse(db -> {
             out.println("baton: embedded PostgreSQL 17, data in " + db.dataDirectory());
             out.println("baton: connect with psql 'postgresql://" + EmbeddedDatabase.USER + "@localhost:" + db.port()
-                    + "/" + EmbeddedDatabase.DATABASE_NAME + "'");
+                    + "/" + EmbeddedDatabase.DATABASE_NAME + "' (password in " + config.dataDir().resolve(
+                    EmbeddedDatabase.PASSWORD_FILE) + ")");
             out.println("baton: to use your own PostgreSQL instead, set " + Setting.DB_URL.envName() + ", "
                     + Setting.DB_USER.envName() + " and " + Setting.DB_PASSWORD.envName());
         }, () -> out.println("baton: database " + Database.withoutQuery(server.node().database().url())));

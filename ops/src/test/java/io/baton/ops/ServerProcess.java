@@ -2,6 +2,7 @@ package io.baton.ops;
 
 import static org.awaitility.Awaitility.await;
 
+import io.baton.persistence.EmbeddedDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +33,13 @@ public final class ServerProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
+    private final Path workDir;
     private final Path stdout;
     private final Path stderr;
 
-    private ServerProcess(Process process, Path stdout, Path stderr) {
+    private ServerProcess(Process process, Path workDir, Path stdout, Path stderr) {
         this.process = process;
+        this.workDir = workDir;
         this.stdout = stdout;
         this.stderr = stderr;
     }
@@ -63,7 +69,7 @@ public final class ServerProcess implements AutoCloseable {
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().keySet().removeIf(name -> !name.equals("PATH") && !name.equals("HOME"));
             builder.environment().putAll(environment);
-            return new ServerProcess(builder.start(), out, err);
+            return new ServerProcess(builder.start(), workDir, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -109,6 +115,13 @@ public final class ServerProcess implements AutoCloseable {
             throw new AssertionError("no " + pattern + " in:\n" + stdout());
         }
         return Integer.parseInt(matcher.group(1));
+    }
+
+    /** A connection to the embedded PostgreSQL, with the password the server keeps in its data directory. */
+    public Connection embeddedDatabaseConnection() throws IOException, SQLException {
+        String password = Files.readString(workDir.resolve(".baton").resolve(EmbeddedDatabase.PASSWORD_FILE)).trim();
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + embeddedDatabasePort() + "/baton",
+                EmbeddedDatabase.USER, password);
     }
 
     public boolean isAlive() {

@@ -59,7 +59,7 @@ class ServerProcessIT {
             assertThat(ready.body()).contains("\"status\":\"UP\"", "\"database\":\"UP\"", "\"scheduler\":\"UP\"");
             assertThat(first.get(port, "/health/live").statusCode()).isEqualTo(200);
             assertThat(first.stdout()).contains("data in " + work.resolve(".baton/postgres").toRealPath());
-            execute(first.embeddedDatabasePort(), "CREATE TABLE marker AS SELECT 'first run' AS note");
+            execute(first, "CREATE TABLE marker AS SELECT 'first run' AS note");
             adminKey = first.stdout().lines().filter(l -> l.contains("admin API key")).findFirst()
                     .map(l -> l.substring(l.indexOf("bk_"))).orElseThrow();
             assertThat(authorizedStatus(port, adminKey)).isEqualTo(404);
@@ -76,7 +76,7 @@ class ServerProcessIT {
             assertThat(second.stdout()).contains("Embedded PostgreSQL reopened").doesNotContain("admin API key");
             assertThat(authorizedStatus(port, adminKey)).isEqualTo(404);
             assertThat(Files.readString(work.resolve(".baton/admin-api-key.sha256"))).doesNotContain(adminKey);
-            assertThat(query(second.embeddedDatabasePort(), "SELECT note FROM marker")).isEqualTo("first run");
+            assertThat(query(second, "SELECT note FROM marker")).isEqualTo("first run");
             second.terminate();
             assertThat(second.awaitExit(Duration.ofSeconds(60))).isEqualTo(0);
         }
@@ -182,15 +182,15 @@ class ServerProcessIT {
         }
     }
 
-    private static void execute(int port, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/baton", "postgres", "");
+    private static void execute(ServerProcess server, String sql) throws Exception {
+        try (Connection c = server.embeddedDatabaseConnection();
              Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
-    private static String query(int port, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/baton", "postgres", "");
+    private static String query(ServerProcess server, String sql) throws Exception {
+        try (Connection c = server.embeddedDatabaseConnection();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();

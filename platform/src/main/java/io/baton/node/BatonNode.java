@@ -166,10 +166,11 @@ public final class BatonNode implements AutoCloseable {
                 user = config.database().user();
                 password = config.database().password();
             } else {
-                embedded = EmbeddedDatabase.start(config.embeddedDataDir(), config.database().embeddedPort());
+                embedded = EmbeddedDatabase.start(config.embeddedDataDir(),
+                        config.dataDir().resolve(EmbeddedDatabase.PASSWORD_FILE), config.database().embeddedPort());
                 url = embedded.jdbcUrl();
                 user = EmbeddedDatabase.USER;
-                password = "";
+                password = embedded.password();
             }
             database = Database.connect(url, user, password, config.database().poolSize(), "baton-" + nodeId);
             database.migrate();
