@@ -10,6 +10,7 @@ import io.baton.ops.http.HealthRoutes;
 import io.baton.webhooks.WebhookRoutes;
 import java.time.Clock;
 import io.baton.http.HttpApp;
+import io.baton.http.JsonBody;
 import io.javalin.Javalin;
 import java.util.List;
 import java.util.Optional;
@@ -36,12 +37,12 @@ public final class BatonServer implements AutoCloseable {
         AdminApiKey apiKey = AdminApiKey.resolve(config);
         BatonNode node = BatonNode.builder(config).agents(agents).start();
         try {
+            JsonBody bodies = new JsonBody();
             Javalin http = HttpApp.create(node.json(), List.of(
                             new HealthRoutes(node),
-                            new AdminRoutes(node.tasks(), node.agents(), node.waits(), apiKey, node.json()),
-                            new WebhookRoutes(node.waits(), node.json(), config.http().webhookMaxBody(),
-                                    Clock.systemUTC())),
-                    Math.max(1024 * 1024, config.http().webhookMaxBody() + 1))
+                            new AdminRoutes(node.tasks(), node.waits(), apiKey, bodies),
+                            new WebhookRoutes(node.waits(), node.json(), bodies, config.http().webhookMaxBody(),
+                                    Clock.systemUTC())))
                     .start(config.http().host(), config.http().port());
             LOG.info("Node {} serving HTTP on {}:{}", node.nodeId(), config.http().host(), http.port());
             if (!apiKey.configured()) {

@@ -45,6 +45,10 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff");
         }
+        Duration max = InvalidOutcomeException.MAX_DURATION;
+        if (maxBackoff.compareTo(max) > 0 || timeout.compareTo(max) > 0) {
+            throw new IllegalArgumentException("backoff and timeout must be at most " + max.toDays() + " days");
+        }
     }
 
     public static Builder builder() {

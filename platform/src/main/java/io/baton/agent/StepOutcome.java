@@ -19,7 +19,10 @@ public sealed interface StepOutcome {
         return new Continue(Objects.requireNonNull(step, "step"));
     }
 
-    /** Sleep durably (no thread, no memory held), then run the next step. */
+    /**
+     * Sleep durably (no thread, no memory held), then run the next step. At most
+     * {@link InvalidOutcomeException#MAX_DURATION}; a longer or negative duration fails the task.
+     */
     static StepOutcome sleep(Duration duration) {
         return new Sleep(duration, null);
     }
@@ -54,10 +57,7 @@ public sealed interface StepOutcome {
     /** @param step the step to run after waking, or {@code null} for the next in order */
     record Sleep(Duration duration, String step) implements StepOutcome {
         public Sleep {
-            Objects.requireNonNull(duration, "duration");
-            if (duration.isNegative()) {
-                throw new IllegalArgumentException("sleep duration must not be negative: " + duration);
-            }
+            InvalidOutcomeException.requireInRange("the sleep duration", duration);
         }
     }
 

@@ -76,8 +76,13 @@ public final class Reconciler implements AutoCloseable {
                 continue;
             }
             if (tasks.recover(orphan.id(), orphan.attempt(), mine, cluster, now)) {
-                LOG.info("Task {} was RUNNING under {} (attempt {}), which is gone; re-queued", orphan.id(),
-                        orphan.owner(), orphan.attempt());
+                if (mine) {
+                    LOG.info("Task {} was RUNNING on this node (attempt {}) but no firing here runs it; re-queued",
+                            orphan.id(), orphan.attempt());
+                } else {
+                    LOG.info("Task {} was RUNNING under {} (attempt {}), which is no longer a cluster member; "
+                            + "re-queued", orphan.id(), orphan.owner(), orphan.attempt());
+                }
                 events.publish(Type.TASK_RECOVERED, orphan.id(), null, null,
                         "attempt " + orphan.attempt() + " on " + orphan.owner());
                 triggers.schedule(orphan.id(), now);

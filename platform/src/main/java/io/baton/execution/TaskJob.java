@@ -1,5 +1,6 @@
 package io.baton.execution;
 
+import io.baton.persistence.StoreUnavailableException;
 import io.baton.quartz.TaskTriggers;
 import java.util.UUID;
 import org.quartz.Job;
@@ -31,6 +32,9 @@ public final class TaskJob implements Job {
         }
         try {
             runner.run(UUID.fromString(taskId), context.isRecovering());
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Task {} firing stopped, the database is unavailable; the reconciler will re-queue it: {}",
+                    taskId, e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Task {} firing failed; the reconciler will re-queue it: {}", taskId, e.toString(), e);
         }

@@ -8,6 +8,7 @@ import io.baton.agent.AgentRegistry;
 import io.baton.agent.Step;
 import io.baton.agent.StepOutcome;
 import io.baton.config.ExecutionConfig;
+import io.baton.persistence.StoreUnavailableException;
 import io.baton.persistence.Transactions;
 import io.baton.wait.ResumeLink;
 import io.baton.wait.Wait;
@@ -213,7 +214,16 @@ public final class TaskRunner implements AutoCloseable {
             return handleFailure(task, agent, step, tries, e);
         }
         faults.reached(FaultPoint.AFTER_STEP_BODY, task.id(), step.name());
-        return applyOutcome(task, agent, step, outcome, state, tries, started, yieldAfter);
+        try {
+            return applyOutcome(task, agent, step, outcome, state, tries, started, yieldAfter);
+        } catch (StoreUnavailableException e) {
+            throw e; // the database, not the outcome: this firing stops and the reconciler re-queues the task
+        } catch (RuntimeException e) {
+            // The outcome cannot be stored (a value the database refuses, a result that is not JSON): that counts
+            // as a failed try of the step, so the task ends FAILED after its tries instead of re-running forever.
+            LOG.warn("Task {} step '{}': its outcome could not be applied: {}", task.id(), step.name(), e.toString());
+            return handleFailure(task, agent, step, tries, e);
+        }
     }
 
     private Next applyOutcome(Task task, Agent agent, Step step, StepOutcome outcome, ObjectNode state,
@@ -310,7 +320,7 @@ public final class TaskRunner implements AutoCloseable {
                 return runnable ? WaitEntry.RESUMED_AT_ONCE : WaitEntry.FINISHED_AT_ONCE;
             });
         } catch (IllegalArgumentException | IllegalStateException e) {
-            failAt(task, agent, step, state, e.getMessage(), tries, started);
+            failAt(task, agent, step, state, "InvalidWait", e.getMessage(), tries, started);
             return Next.STOP;
         }
         if (entry == WaitEntry.FENCED) {
@@ -346,8 +356,13 @@ public final class TaskRunner implements AutoCloseable {
 
     private void failAt(Task task, Agent agent, Step step, ObjectNode state, String reason, int tries,
                         Instant started) {
-        checkpoint(task, agent, step, TaskState.FAILED, state, null, null, errors.of("UnknownStep", reason), null,
-                "FAIL", tries, started);
+        failAt(task, agent, step, state, "UnknownStep", reason, tries, started);
+    }
+
+    private void failAt(Task task, Agent agent, Step step, ObjectNode state, String type, String reason, int tries,
+                        Instant started) {
+        checkpoint(task, agent, step, TaskState.FAILED, state, null, null, errors.of(type, reason), null, "FAIL", tries,
+                started);
     }
 
     private Next handleFailure(Task task, Agent agent, Step step, int tries, Exception error) {

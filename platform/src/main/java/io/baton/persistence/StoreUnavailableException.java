@@ -1,7 +1,11 @@
 package io.baton.persistence;
 
-/** The database could not complete an operation; nothing of it was committed. HTTP surfaces answer 503. */
-public class StoreUnavailableException extends RuntimeException {
+/**
+ * The database could not be reached or could not finish the operation for now (connection lost, shut down,
+ * overloaded, a deadlock or serialisation failure); nothing was committed. Retrying later may succeed; HTTP surfaces
+ * answer 503.
+ */
+public class StoreUnavailableException extends StoreException {
     public StoreUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -19,7 +19,7 @@ public final class Transactions {
     }
 
     /**
-     * @throws StoreUnavailableException when the database fails (nothing was committed)
+     * @throws StoreException when the database fails (nothing was committed), typed by its SQLState
      */
     public <T> T inTransaction(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
@@ -33,7 +33,7 @@ public final class Transactions {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException("database transaction failed: " + e.getMessage(), e);
+            throw StoreException.from("database transaction failed", e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.persistence.JsonColumns;
+import io.baton.persistence.StoreException;
 import io.baton.persistence.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -350,7 +351,7 @@ public final class TaskRepository {
             }
             return steps;
         } catch (SQLException e) {
-            throw new TaskStoreException("reading steps of task " + taskId + " failed", e);
+            throw StoreException.from("reading steps of task " + taskId + " failed", e);
         }
     }
 
@@ -406,7 +407,7 @@ public final class TaskRepository {
             binder.bind(ps);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new TaskStoreException("task update failed", e);
+            throw StoreException.from("task update failed", e);
         }
     }
 
@@ -420,7 +421,7 @@ public final class TaskRepository {
                 }
             }
         } catch (SQLException e) {
-            throw new TaskStoreException("task query failed", e);
+            throw StoreException.from("task query failed", e);
         }
     }
 

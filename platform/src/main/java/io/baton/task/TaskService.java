@@ -51,14 +51,15 @@ public final class TaskService {
      * the first task and starts nothing.
      *
      * @throws UnknownAgentException if no such agent is registered on this node
-     * @throws IllegalArgumentException if the idempotency key is empty or too long
+     * @throws InvalidStartException if the idempotency key is blank or too long
      */
     public StartedTask start(String agentName, JsonNode input, String idempotencyKey) {
-        Agent agent = agents.find(agentName).orElseThrow(() -> new UnknownAgentException(agentName));
+        Agent agent = agents.find(agentName).orElseThrow(() -> new UnknownAgentException(agentName,
+                agents.all().stream().map(Agent::name).sorted().toList()));
         if (idempotencyKey != null && (idempotencyKey.isBlank()
                 || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-            throw new IllegalArgumentException("idempotency key must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
-                    + " characters");
+            throw new InvalidStartException("the idempotency key must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
+                    + " characters and not blank");
         }
         JsonNode safeInput = input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
         Instant now = clock.instant();

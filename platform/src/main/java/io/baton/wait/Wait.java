@@ -1,5 +1,6 @@
 package io.baton.wait;
 
+import io.baton.agent.InvalidOutcomeException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -23,17 +24,27 @@ public record Wait(Kind kind, String source, String correlationKey, Duration tim
 
     public enum Kind { TOKEN, EVENT }
 
+    /** The longest correlation key, in characters, an event wait may have (and an event may carry). */
+    public static final int MAX_CORRELATION_KEY = 200;
+
     public Wait {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(timeout, "timeout: a wait needs a deadline");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("wait timeout must be positive");
+        InvalidOutcomeException.requireInRange("the wait's timeout (its deadline)", timeout);
+        if (timeout.isZero()) {
+            throw new InvalidOutcomeException("the wait's timeout must be positive");
         }
-        if (maxTimeout != null && maxTimeout.compareTo(timeout) < 0) {
-            throw new IllegalArgumentException("maxTimeout must not be shorter than timeout");
+        if (maxTimeout != null) {
+            InvalidOutcomeException.requireInRange("the wait's extendable maximum", maxTimeout);
+            if (maxTimeout.compareTo(timeout) < 0) {
+                throw new InvalidOutcomeException("the wait's extendable maximum must not be shorter than its timeout");
+            }
         }
         if (kind == Kind.EVENT && (source == null || correlationKey == null || correlationKey.isBlank())) {
-            throw new IllegalArgumentException("an event wait needs a source and a correlation key");
+            throw new InvalidOutcomeException("an event wait needs a source and a correlation key");
+        }
+        if (kind == Kind.EVENT && correlationKey.length() > MAX_CORRELATION_KEY) {
+            throw new InvalidOutcomeException("an event wait's correlation key must be at most " + MAX_CORRELATION_KEY
+                    + " characters, was " + correlationKey.length());
         }
     }
 

@@ -89,12 +89,18 @@ public final class WaitRepository {
                           ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING outcome, payload, payload_hash, delivery_id, body, signature, received_at""";
 
-    private static final String FIND_DELIVERY = """
-            SELECT payload_hash, outcome, task_ids, wait_id FROM baton_delivery WHERE source = ? AND delivery_id = ?""";
+    private static final String DELIVERY_COLUMNS = "payload_hash, outcome, task_ids, wait_id, detail";
+
+    private static final String FIND_DELIVERY = "SELECT " + DELIVERY_COLUMNS
+            + " FROM baton_delivery WHERE source = ? AND delivery_id = ?";
+
+    private static final String FIRST_DELIVERY_FOR_WAIT = "SELECT " + DELIVERY_COLUMNS
+            + " FROM baton_delivery WHERE source = ? AND wait_id = ? ORDER BY created_at LIMIT 1";
 
     private static final String INSERT_DELIVERY = """
-            INSERT INTO baton_delivery (source, delivery_id, payload_hash, outcome, task_ids, wait_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+            INSERT INTO baton_delivery (source, delivery_id, payload_hash, outcome, task_ids, wait_id, detail,
+                                        created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
 
     private final JsonColumns columns;
 
@@ -119,8 +125,8 @@ public final class WaitRepository {
         }
     }
 
-    /** A logged delivery. */
-    public record DeliveryRecord(String payloadHash, String outcome, List<UUID> taskIds, UUID waitId) {
+    /** A logged delivery: the hash of its payload and the receipt it was answered with. */
+    public record DeliveryRecord(String payloadHash, DeliveryReceipt receipt) {
     }
 
     /** Registers the token's wait before the step finishes, so early deliveries can be kept. Idempotent. */
@@ -264,32 +270,46 @@ public final class WaitRepository {
         try (PreparedStatement ps = c.prepareStatement(FIND_DELIVERY)) {
             ps.setString(1, source);
             ps.setString(2, deliveryId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                List<UUID> ids = new ArrayList<>();
-                for (Object id : (Object[]) rs.getArray(3).getArray()) {
-                    ids.add((UUID) id);
-                }
-                return Optional.of(new DeliveryRecord(rs.getString(1), rs.getString(2), ids,
-                        rs.getObject(4, UUID.class)));
-            }
+            return deliveryRecord(ps);
         }
     }
 
-    /** Logs a delivery; false if its id was logged meanwhile by a concurrent delivery. */
-    public boolean insertDelivery(Connection c, String source, String deliveryId, String payloadHash, String outcome,
-                                  List<UUID> taskIds, UUID waitId, Instant now) throws SQLException {
+    /** The first delivery logged for the wait under {@code source}: the one that resolved it or was kept for it. */
+    public Optional<DeliveryRecord> firstDeliveryFor(Connection c, String source, UUID waitId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FIRST_DELIVERY_FOR_WAIT)) {
+            ps.setString(1, source);
+            ps.setObject(2, waitId);
+            return deliveryRecord(ps);
+        }
+    }
+
+    private static Optional<DeliveryRecord> deliveryRecord(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            List<UUID> ids = new ArrayList<>();
+            for (Object id : (Object[]) rs.getArray(3).getArray()) {
+                ids.add((UUID) id);
+            }
+            return Optional.of(new DeliveryRecord(rs.getString(1), new DeliveryReceipt(rs.getString(2), ids,
+                    rs.getObject(4, UUID.class), rs.getString(5))));
+        }
+    }
+
+    /** Logs a delivery with the receipt it is answered with; false if its id was logged meanwhile. */
+    public boolean insertDelivery(Connection c, String source, String deliveryId, String payloadHash,
+                                  DeliveryReceipt receipt, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_DELIVERY)) {
-            Array ids = c.createArrayOf("uuid", taskIds.toArray());
+            Array ids = c.createArrayOf("uuid", receipt.tasks().toArray());
             ps.setString(1, source);
             ps.setString(2, deliveryId);
             ps.setString(3, payloadHash);
-            ps.setString(4, outcome);
+            ps.setString(4, receipt.status());
             ps.setArray(5, ids);
-            ps.setObject(6, waitId);
-            ps.setTimestamp(7, Timestamp.from(now));
+            ps.setObject(6, receipt.waitId());
+            ps.setString(7, receipt.detail());
+            ps.setTimestamp(8, Timestamp.from(now));
             return ps.executeUpdate() == 1;
         }
     }

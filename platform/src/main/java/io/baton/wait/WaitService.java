@@ -207,21 +207,20 @@ public final class WaitService {
             String logKey = wait.id() + ":" + key;
             Optional<DeliveryRecord> seen = waits.findDelivery(c, TOKEN_SOURCE, logKey);
             if (seen.isPresent()) {
-                return duplicateOrConflict(seen.get(), payloadHash, key);
+                return replayOrConflict(seen.get(), payloadHash, key);
             }
             List<UUID> task = List.of(wait.taskId());
             switch (wait.state()) {
                 case PENDING -> {
                     Optional<InboxItem> kept = waits.bufferedFor(c, wait.id());
                     if (kept.isPresent()) {
-                        return sameOrConflict(kept.get().payloadHash(), payloadHash, task, wait.id(),
-                                "already buffered");
+                        return replayForWait(c, wait, kept.get().payloadHash(), payloadHash, "already buffered");
                     }
                     waits.buffer(c, wait.id(), null, null, outcome.name(), payload, payloadHash, key, delivery.body(),
                             signatureHeaders(delivery.headers()), now, null);
-                    waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, DeliveryReceipt.BUFFERED, task,
-                            wait.id(), now);
-                    return new DeliveryReceipt(DeliveryReceipt.BUFFERED, task, wait.id(), null);
+                    DeliveryReceipt buffered = new DeliveryReceipt(DeliveryReceipt.BUFFERED, task, wait.id(), null);
+                    waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, buffered, now);
+                    return buffered;
                 }
                 case OPEN -> {
                     if (!wait.deadline().isAfter(now)) {
@@ -230,13 +229,14 @@ public final class WaitService {
                         return new DeliveryReceipt(TIMED_OUT, task, wait.id(), runnable ? null : TASK_FAILED);
                     }
                     boolean runnable = resolveInTransaction(c, wait, outcome, payload, payloadHash, now);
-                    waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, DeliveryReceipt.RESUMED, task,
-                            wait.id(), now);
-                    return new DeliveryReceipt(DeliveryReceipt.RESUMED, task, wait.id(), runnable ? null : TASK_FAILED);
+                    DeliveryReceipt resumed = new DeliveryReceipt(DeliveryReceipt.RESUMED, task, wait.id(),
+                            runnable ? null : TASK_FAILED);
+                    waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, resumed, now);
+                    return resumed;
                 }
                 case RESUMED, FAILED -> {
                     if (wait.state() == outcome) {
-                        return sameOrConflict(wait.payloadHash(), payloadHash, task, wait.id(),
+                        return replayForWait(c, wait, wait.payloadHash(), payloadHash,
                                 "already " + wait.state().name().toLowerCase());
                     }
                     throw finished(wait);
@@ -244,6 +244,9 @@ public final class WaitService {
                 default -> throw finished(wait);
             }
         });
+        if (receipt.replayed()) {
+            return receipt; // nothing happened now: no events, no firing
+        }
         published(receipt);
         if (TIMED_OUT.equals(receipt.status())) {
             schedule(receipt.tasks(), now);
@@ -275,20 +278,27 @@ public final class WaitService {
                 + wait.state().name().toLowerCase().replace('_', ' ') + ").");
     }
 
-    private static DeliveryReceipt duplicateOrConflict(DeliveryRecord seen, String payloadHash, String key) {
+    /** The receipt of the delivery logged under the same id, unless this one carries a different payload (409). */
+    private static DeliveryReceipt replayOrConflict(DeliveryRecord seen, String payloadHash, String key) {
         if (!seen.payloadHash().equals(payloadHash)) {
             throw new DeliveryException(Reason.CONFLICT, "Delivery id '" + key
                     + "' was already used with a different payload.");
         }
-        return new DeliveryReceipt(DeliveryReceipt.DUPLICATE, seen.taskIds(), seen.waitId(), seen.outcome());
+        return seen.receipt().replay();
     }
 
-    private static DeliveryReceipt sameOrConflict(String recordedHash, String payloadHash, List<UUID> tasks,
-                                                  UUID waitId, String what) {
-        if (recordedHash != null && recordedHash.equals(payloadHash)) {
-            return new DeliveryReceipt(DeliveryReceipt.DUPLICATE, tasks, waitId, what);
+    /**
+     * A new delivery id with the payload that already resolved (or was kept for) the wait: the receipt of the
+     * delivery that recorded it. A different payload is a conflict (409).
+     */
+    private DeliveryReceipt replayForWait(Connection c, WaitRecord wait, String recordedHash, String payloadHash,
+                                          String what) throws SQLException {
+        if (recordedHash == null || !recordedHash.equals(payloadHash)) {
+            throw new DeliveryException(Reason.CONFLICT, "This token was " + what + " with a different payload.");
         }
-        throw new DeliveryException(Reason.CONFLICT, "This token was " + what + " with a different payload.");
+        return waits.firstDeliveryFor(c, TOKEN_SOURCE, wait.id()).map(first -> first.receipt().replay())
+                .orElseGet(() -> new DeliveryReceipt(wait.state() == WaitState.PENDING ? DeliveryReceipt.BUFFERED
+                        : DeliveryReceipt.RESUMED, List.of(wait.taskId()), wait.id(), null, true));
     }
 
     /**
@@ -354,7 +364,7 @@ public final class WaitService {
             waits.lock(c, "event:" + source.name() + ":" + correlationKey);
             Optional<DeliveryRecord> seen = waits.findDelivery(c, source.name(), key);
             if (seen.isPresent()) {
-                return duplicateOrConflict(seen.get(), payloadHash, key);
+                return replayOrConflict(seen.get(), payloadHash, key);
             }
             List<UUID> resumed = new ArrayList<>();
             for (WaitRecord wait : waits.openForEventForUpdate(c, source.name(), correlationKey)) {
@@ -363,17 +373,18 @@ public final class WaitService {
                     resumed.add(wait.taskId());
                 }
             }
+            DeliveryReceipt answer;
             if (resumed.isEmpty()) {
                 waits.buffer(c, null, source.name(), correlationKey, WaitState.RESUMED.name(), payload, payloadHash,
                         key, null, null, now, now.plus(source.bufferTtl()));
-                waits.insertDelivery(c, source.name(), key, payloadHash, DeliveryReceipt.BUFFERED, List.of(), null,
-                        now);
-                return new DeliveryReceipt(DeliveryReceipt.BUFFERED, List.of(), null, null);
+                answer = new DeliveryReceipt(DeliveryReceipt.BUFFERED, List.of(), null, null);
+            } else {
+                answer = new DeliveryReceipt(DeliveryReceipt.RESUMED, resumed, null, null);
             }
-            waits.insertDelivery(c, source.name(), key, payloadHash, DeliveryReceipt.RESUMED, resumed, null, now);
-            return new DeliveryReceipt(DeliveryReceipt.RESUMED, resumed, null, null);
+            waits.insertDelivery(c, source.name(), key, payloadHash, answer, now);
+            return answer;
         });
-        if (DeliveryReceipt.RESUMED.equals(receipt.status())) {
+        if (!receipt.replayed() && DeliveryReceipt.RESUMED.equals(receipt.status())) {
             LOG.info("Event on '{}' resumed tasks {}", source.name(), receipt.tasks());
             published(receipt);
             schedule(receipt.tasks(), now);

@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.agent.Agent;
+import io.baton.agent.InvalidOutcomeException;
 import io.baton.agent.NonRetryableException;
 import io.baton.agent.RetryPolicy;
 import io.baton.agent.StepOutcome;
 import io.baton.event.EngineEvent.Type;
 import io.baton.json.JsonMappers;
+import io.baton.persistence.StoreRejectedException;
 import io.baton.node.BatonNode;
 import io.baton.task.StepRecord;
 import io.baton.task.Task;
@@ -18,11 +20,13 @@ import io.baton.task.TaskRepository;
 import io.baton.task.TaskService;
 import io.baton.task.TaskService.CancelResult;
 import io.baton.task.TaskState;
+import io.baton.task.InvalidStartException;
 import io.baton.task.UnknownAgentException;
 import io.baton.testing.EventRecorder;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
 import io.baton.testing.TestNodes;
+import io.baton.wait.Wait;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,7 +67,7 @@ class TaskEngineIT {
     void startNode(TestDatabase database) {
         db = database;
         node = BatonNode.builder(TestNodes.config(db, "engine-1"))
-                .agents(List.of(flaky(), strict(), slow(), blocker(), sleeper(), jumper(), simple()))
+                .agents(List.of(flaky(), strict(), slow(), blocker(), sleeper(), jumper(), simple(), unstorable()))
                 .listener(events)
                 .start();
         tasks = node.tasks();
@@ -148,6 +152,28 @@ class TaskEngineIT {
                 .build();
     }
 
+    /** Outcomes the engine cannot carry out, chosen by {@code input.kind}. */
+    private Agent unstorable() {
+        RetryPolicy policy = RetryPolicy.builder().maxAttempts(2)
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0).build();
+        return Agent.named("unstorable")
+                .step("decide", ctx -> {
+                    tries.computeIfAbsent(ctx.taskId(), k -> new AtomicInteger()).incrementAndGet();
+                    return switch (ctx.input().path("kind").asText()) {
+                        case "result-not-json" -> StepOutcome.complete(new Object());
+                        case "text-postgres-refuses" -> {
+                            ctx.state().put("note", "a\u0000b");
+                            yield StepOutcome.next();
+                        }
+                        case "sleep-too-long" -> StepOutcome.sleep(Duration.ofSeconds(Long.MAX_VALUE));
+                        case "deadline-too-far" -> StepOutcome.await(Wait.token(Duration.ofDays(3651)).build());
+                        default -> throw new IllegalStateException("unknown kind");
+                    };
+                }, policy)
+                .step("after", ctx -> StepOutcome.complete("should never run"))
+                .build();
+    }
+
     private JsonNode json(String text) {
         try {
             return JsonMappers.create().readTree(text);
@@ -160,6 +186,46 @@ class TaskEngineIT {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
                 .until(() -> tasks.find(id).orElseThrow().task().state() == state);
         return tasks.find(id).orElseThrow().task();
+    }
+
+    @Test
+    void anOutcomeThatCannotBeStoredCountsAsAFailedTryAndTheTaskEndsFailedWithTheError() {
+        UUID notJson = tasks.start("unstorable", json("{\"kind\": \"result-not-json\"}"), null).task().id();
+        UUID refused = tasks.start("unstorable", json("{\"kind\": \"text-postgres-refuses\"}"), null).task().id();
+
+        Task first = awaitState(notJson, TaskState.FAILED);
+        assertThat(first.error().path("type").asText()).isEqualTo(IllegalArgumentException.class.getName());
+        assertThat(first.error().path("message").asText()).contains("No serializer found");
+        Task second = awaitState(refused, TaskState.FAILED);
+        assertThat(second.error().path("type").asText()).isEqualTo(StoreRejectedException.class.getName());
+        assertThat(second.error().path("message").asText()).contains("\\u0000");
+
+        // Both ended after the policy's two tries, and stay ended: nothing re-queues them.
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> tries.get(notJson).get() == 2
+                && tries.get(refused).get() == 2);
+        for (UUID id : List.of(notJson, refused)) {
+            assertThat(tasks.find(id).orElseThrow().task().attempt()).isEqualTo(2);
+            assertThat(tasks.find(id).orElseThrow().steps()).singleElement().satisfies(step -> {
+                assertThat(step.outcome()).isEqualTo("FAIL");
+                assertThat(step.tries()).isEqualTo(2);
+            });
+            assertThat(events.of(Type.STEP_FAILED, id)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aSleepOrDeadlineBeyondTenYearsFailsTheTaskAtOnceWithAClearError() {
+        UUID sleep = tasks.start("unstorable", json("{\"kind\": \"sleep-too-long\"}"), null).task().id();
+        UUID deadline = tasks.start("unstorable", json("{\"kind\": \"deadline-too-far\"}"), null).task().id();
+
+        assertThat(awaitState(sleep, TaskState.FAILED).error().path("message").asText())
+                .isEqualTo("the sleep duration must be between 0 and 3650 days, was 106751991167300 days");
+        assertThat(awaitState(deadline, TaskState.FAILED).error().path("message").asText())
+                .isEqualTo("the wait's timeout (its deadline) must be between 0 and 3650 days, was 3651 days");
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> tries.get(sleep).get() == 1
+                && tries.get(deadline).get() == 1);
+        assertThat(tasks.find(sleep).orElseThrow().task().error().path("type").asText())
+                .isEqualTo(InvalidOutcomeException.class.getName());
     }
 
     @Test
@@ -318,9 +384,11 @@ class TaskEngineIT {
     void startingAnUnknownAgentOrWithABadKeyIsRefused() {
         assertThatThrownBy(() -> tasks.start("no-such-agent", null, null))
                 .isInstanceOf(UnknownAgentException.class)
-                .hasMessage("no agent named 'no-such-agent' is registered on this node");
+                .hasMessageStartingWith("no agent named 'no-such-agent' is registered on this node; known agents: [");
         assertThatThrownBy(() -> tasks.start("simple", null, "x".repeat(201)))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(InvalidStartException.class);
+        assertThatThrownBy(() -> tasks.start("simple", null, " "))
+                .isInstanceOf(InvalidStartException.class);
     }
 
     @Test

@@ -3,11 +3,14 @@ package io.baton.webhooks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.http.JsonBody;
 import io.baton.http.ProblemException;
+import io.baton.http.SecretMask;
 import io.baton.http.RouteTable;
 import io.baton.wait.Delivery;
 import io.baton.wait.DeliveryReceipt;
 import io.baton.wait.EventSource;
+import io.baton.wait.Wait;
 import io.baton.wait.WaitService;
 import io.baton.signature.GitHubScheme;
 import io.baton.signature.NoSignatureScheme;
@@ -17,13 +20,11 @@ import io.baton.signature.StripeScheme;
 import io.baton.signature.Verification;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * The inbound webhook API, one route table:
@@ -33,19 +34,24 @@ import java.util.Locale;
  *   <li>{@code POST /hooks/{token}/fail}: resume on the wait's failure path, {@code {"reason": "..."}}</li>
  *   <li>{@code POST /events/{source}}: an event on a registered source, matched to waits by correlation key</li>
  * </ul>
- * A 2xx answer is a receipt for something durably recorded; a 4xx changed nothing.
+ * A 2xx answer is a receipt for something durably recorded; a repeated delivery gets the first one's receipt again
+ * with {@code Idempotent-Replayed: true}; a 4xx changed nothing. Bodies are read by {@link JsonBody}.
  */
 public final class WebhookRoutes implements RouteTable {
+    /** Marks the receipt of an earlier delivery answered again for a repeated one. */
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
     private static final int MAX_DELIVERY_ID = 200;
 
     private final WaitService waits;
     private final ObjectMapper json;
+    private final JsonBody bodies;
     private final int maxBody;
     private final Clock clock;
 
-    public WebhookRoutes(WaitService waits, ObjectMapper json, int maxBody, Clock clock) {
+    public WebhookRoutes(WaitService waits, ObjectMapper json, JsonBody bodies, int maxBody, Clock clock) {
         this.waits = waits;
         this.json = json;
+        this.bodies = bodies;
         this.maxBody = maxBody;
         this.clock = clock;
     }
@@ -59,55 +65,83 @@ public final class WebhookRoutes implements RouteTable {
     }
 
     private void resume(Context ctx) {
-        byte[] body = body(ctx);
-        requireJsonType(ctx);
-        JsonNode payload = parse(body);
+        byte[] body = bodies.bytes(ctx, maxBody);
+        bodies.requireJsonType(ctx);
+        JsonNode payload = bodies.parse(body);
         answer(ctx, waits.deliver(ctx.pathParam("token"), delivery(ctx, payload, body)));
     }
 
     private void fail(Context ctx) {
-        byte[] body = body(ctx);
-        String reason = "failed by the caller";
-        if (body.length > 0) {
-            requireJsonType(ctx);
-            JsonNode given = parse(body).get("reason");
-            if (given != null && !given.isTextual()) {
-                throw new ProblemException(400, "Bad Request", "Field 'reason' must be a string.");
-            }
-            reason = given == null ? reason : given.asText();
+        byte[] body = bodies.bytes(ctx, maxBody);
+        bodies.requireJsonType(ctx);
+        JsonNode document = bodies.parse(body);
+        if (!document.isObject()) {
+            throw new ProblemException(400, "Bad Request", "The body must be a JSON object, like "
+                    + "{\"reason\": \"rejected by Grace\"} (the reason is optional).");
         }
+        JsonNode given = document.get("reason");
+        if (given != null && !given.isTextual()) {
+            throw new ProblemException(400, "Bad Request", "Field 'reason' must be a string.");
+        }
+        String reason = given == null ? "failed by the caller" : given.textValue();
         JsonNode payload = json.createObjectNode().put("reason", reason);
         answer(ctx, waits.fail(ctx.pathParam("token"), delivery(ctx, payload, body), reason));
     }
 
     private void heartbeat(Context ctx) {
-        byte[] body = body(ctx);
+        byte[] body = bodies.bytes(ctx, maxBody);
+        if (body.length > 0) {
+            bodies.requireJsonType(ctx);
+            bodies.parse(body);
+        }
         answer(ctx, waits.heartbeat(ctx.pathParam("token"), delivery(ctx, null, body)));
     }
 
     private void event(Context ctx) {
         String name = ctx.pathParam("source");
         EventSource source = waits.source(name).orElseThrow(() -> new ProblemException(404, "Not Found",
-                "No event source named '" + name + "' is registered."));
-        byte[] body = body(ctx);
-        requireJsonType(ctx);
+                "No event source named '" + SecretMask.echo(name) + "' is registered."));
+        byte[] body = bodies.bytes(ctx, maxBody);
+        bodies.requireJsonType(ctx);
         Verification verification = scheme(source).verify(ctx.headerMap(), body);
         if (!verification.isValid()) {
             throw new ProblemException(401, "Unauthorized", "Signature check failed: " + verification.reason()
                     + ".");
         }
-        JsonNode payload = parse(body);
-        JsonNode key = payload.at(source.correlationPointer());
-        if (key.isMissingNode() || key.isNull() || key.isContainerNode() || key.asText().isEmpty()) {
-            throw new ProblemException(400, "Bad Request", "The event has no correlation key at "
-                    + source.correlationPointer() + " (a string or number is expected there).");
-        }
+        JsonNode payload = bodies.parse(body);
+        String key = correlationKey(payload.at(source.correlationPointer()), source);
         Delivery delivery = delivery(ctx, payload, body);
         if (delivery.deliveryId() == null && "stripe".equals(source.scheme()) && payload.path("id").isTextual()) {
             delivery = new Delivery(payload.path("id").asText(), payload, delivery.payloadHash(), body,
                     delivery.headers());
         }
-        answer(ctx, waits.deliverEvent(source, key.asText(), delivery));
+        answer(ctx, waits.deliverEvent(source, key, delivery));
+    }
+
+    /** The event's correlation key: a non-empty string or an integer, at most {@value Wait#MAX_CORRELATION_KEY} long. */
+    private static String correlationKey(JsonNode key, EventSource source) {
+        String where = " at " + source.correlationPointer();
+        if (!key.isTextual() && !key.isIntegralNumber()) {
+            throw new ProblemException(400, "Bad Request", "The event has no correlation key" + where + " (a string "
+                    + "or an integer is expected there" + (key.isMissingNode() ? "" : ", not " + describe(key)) + ").");
+        }
+        String text = key.asText();
+        if (text.isBlank() || text.length() > Wait.MAX_CORRELATION_KEY) {
+            throw new ProblemException(400, "Bad Request", "The correlation key" + where + " must be 1-"
+                    + Wait.MAX_CORRELATION_KEY + " characters, not " + (text.isBlank() ? "blank" : text.length()) + ".");
+        }
+        return text;
+    }
+
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            case NUMBER -> "a fractional number";
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            default -> node.getNodeType().name().toLowerCase();
+        };
     }
 
     private Delivery delivery(Context ctx, JsonNode payload, byte[] body) {
@@ -124,52 +158,10 @@ public final class WebhookRoutes implements RouteTable {
     }
 
     private void answer(Context ctx, DeliveryReceipt receipt) {
+        if (receipt.replayed()) {
+            ctx.header(REPLAYED_HEADER, "true");
+        }
         ctx.status(200).json(receipt);
-    }
-
-    private byte[] body(Context ctx) {
-        long declared = ctx.contentLength();
-        if (declared > maxBody) {
-            throw tooLarge(declared);
-        }
-        byte[] body;
-        try {
-            body = ctx.bodyAsBytes();
-        } catch (RuntimeException e) {
-            throw tooLarge(declared);
-        }
-        if (body.length > maxBody) {
-            throw tooLarge(body.length);
-        }
-        return body;
-    }
-
-    private ProblemException tooLarge(long size) {
-        return new ProblemException(413, "Content Too Large", "The body" + (size > 0 ? " (" + size + " bytes)" : "")
-                + " is larger than the " + maxBody + "-byte limit for webhooks.");
-    }
-
-    private static void requireJsonType(Context ctx) {
-        String type = ctx.contentType();
-        String base = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (!base.equals("application/json") && !base.endsWith("+json")) {
-            throw new ProblemException(415, "Unsupported Media Type", "Send a JSON body with 'Content-Type: "
-                    + "application/json'" + (type == null ? "" : " (got '" + type + "')") + ".");
-        }
-    }
-
-    private JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            throw new ProblemException(400, "Bad Request", "The body is empty; send a JSON document.");
-        }
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ProblemException(400, "Bad Request", "The body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
-        } catch (IOException e) {
-            throw new ProblemException(400, "Bad Request", "The body could not be read as JSON.");
-        }
     }
 
     /** The delivery's id from {@code webhook-id}, {@code Idempotency-Key} or {@code X-GitHub-Delivery}. */
@@ -180,6 +172,9 @@ public final class WebhookRoutes implements RouteTable {
                 if (value.length() > MAX_DELIVERY_ID) {
                     throw new ProblemException(400, "Bad Request", header + " is longer than " + MAX_DELIVERY_ID
                             + " characters.");
+                }
+                if (!value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                    throw new ProblemException(400, "Bad Request", header + " must be printable ASCII.");
                 }
                 return value.trim();
             }

@@ -2,6 +2,7 @@ package io.baton.webhooks;
 
 import io.baton.agent.Agent;
 import io.baton.http.HttpApp;
+import io.baton.http.JsonBody;
 import io.baton.node.BatonNode;
 import io.baton.testing.EventRecorder;
 import io.baton.testing.TestDatabase;
@@ -30,8 +31,8 @@ final class WebhookNode implements AutoCloseable {
         BatonNode.Builder builder = BatonNode.builder(TestNodes.config(db, nodeId)).agents(agents).listener(events);
         sources.forEach(builder::eventSource);
         node = builder.start();
-        http = HttpApp.create(node.json(), List.of(new WebhookRoutes(node.waits(), node.json(), MAX_BODY,
-                Clock.systemUTC())), 1024 * 1024).start("localhost", 0);
+        http = HttpApp.create(node.json(), List.of(new WebhookRoutes(node.waits(), node.json(), new JsonBody(),
+                MAX_BODY, Clock.systemUTC()))).start("localhost", 0);
     }
 
     HttpResponse<String> post(String path, String contentType, byte[] body, Map<String, String> headers)

@@ -15,6 +15,7 @@ import io.baton.wait.ResumeToken;
 import io.baton.wait.Wait;
 import io.baton.signature.StandardWebhooksScheme;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -170,8 +172,20 @@ class WebhooksIT {
         HttpResponse<String> send() throws Exception;
     }
 
+    /** A repeat of a recorded delivery: the first receipt, byte for byte, marked as replayed. */
+    private void assertReplayOf(HttpResponse<String> first, HttpResponse<String> repeat) {
+        assertThat(first.headers().firstValue(WebhookRoutes.REPLAYED_HEADER)).isEmpty();
+        assertThat(repeat.statusCode()).isEqualTo(first.statusCode());
+        assertThat(repeat.headers().firstValue(WebhookRoutes.REPLAYED_HEADER)).hasValue("true");
+        assertThat(repeat.body()).isEqualTo(first.body());
+    }
+
+    private static boolean replayed(HttpResponse<String> response) {
+        return response.headers().firstValue(WebhookRoutes.REPLAYED_HEADER).isPresent();
+    }
+
     @Test
-    void aDeliveryResumesTheTaskWhichGetsThePayloadAndRepeatsAreDuplicatesOrConflicts() throws Exception {
+    void aDeliveryResumesTheTaskWhichGetsThePayloadAndRepeatsGetTheFirstReceiptOrConflict() throws Exception {
         UUID id = startWaiting("{}");
         String path = "/hooks/" + tokens.get(id);
 
@@ -181,10 +195,11 @@ class WebhooksIT {
         assertThat(read(first).path("tasks").get(0).asText()).isEqualTo(id.toString());
         assertThat(result(id).path("approved").asBoolean()).isTrue();
 
-        HttpResponse<String> again = b.postJson(path, "{\"approved\": true}", Map.of("webhook-id", "msg-1"));
-        assertThat(read(again).path("status").asText()).isEqualTo("duplicate");
-        HttpResponse<String> sameBodyNewId = b.postJson(path, "{ \"approved\" : true }", Map.of());
-        assertThat(read(sameBodyNewId).path("status").asText()).isEqualTo("duplicate");
+        String before = snapshot();
+        assertReplayOf(first, b.postJson(path, "{\"approved\": true}", Map.of("webhook-id", "msg-1")));
+        assertReplayOf(first, b.postJson(path, "{ \"approved\" : true }", Map.of()));
+        assertReplayOf(first, a.postJson(path, "{\"approved\":true}", Map.of("webhook-id", "msg-3")));
+        assertThat(snapshot()).isEqualTo(before);
         assertRefusedWithoutChange(409, "different payload",
                 () -> a.postJson(path, "{\"approved\": false}", Map.of("webhook-id", "msg-2")));
         assertRefusedWithoutChange(409, "different payload",
@@ -209,7 +224,7 @@ class WebhooksIT {
         String path = "/hooks/" + tokens.get(id);
         byte[] big = ("{\"x\": \"" + "a".repeat(WebhookNode.MAX_BODY) + "\"}").getBytes();
 
-        assertRefusedWithoutChange(413, "larger than the 4096-byte limit",
+        assertRefusedWithoutChange(413, "larger than this route's limit of 4096 bytes",
                 () -> a.post(path, "application/json", big, Map.of()));
         assertRefusedWithoutChange(415, "application/json", () -> a.post(path, "text/plain", "{}".getBytes(), Map.of()));
         assertRefusedWithoutChange(415, "application/json", () -> a.post(path, null, "{}".getBytes(), Map.of()));
@@ -218,6 +233,93 @@ class WebhooksIT {
         assertRefusedWithoutChange(400, "longer than 200", () -> a.postJson(path, "{}",
                 Map.of("Idempotency-Key", "k".repeat(201))));
         assertThat(state(id)).isEqualTo(TaskState.WAITING);
+    }
+
+    /** Bodies every route must refuse with 400 or 415 and a detail naming the problem. */
+    private static Map<String, byte[]> malformedBodies() {
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        bodies.put("blank", " \n\t ".getBytes(StandardCharsets.UTF_8));
+        bodies.put("nesting depth (65) exceeds the maximum allowed (64)",
+                ("{\"x\":" + "[".repeat(1000) + "]".repeat(1000) + "}").getBytes(StandardCharsets.UTF_8));
+        bodies.put("Number value length (2000) exceeds the maximum allowed (1000)",
+                ("{\"x\":" + "7".repeat(2000) + "}").getBytes(StandardCharsets.UTF_8));
+        bodies.put("The number at '/x' is out of range", "{\"x\": 1e999}".getBytes(StandardCharsets.UTF_8));
+        bodies.put("Duplicate field 'x'", "{\"x\": 1, \"x\": 2}".getBytes(StandardCharsets.UTF_8));
+        bodies.put("The string at '/x' contains the character U+0000",
+                "{\"x\": \"a\\u0000b\"}".getBytes(StandardCharsets.UTF_8));
+        bodies.put("unpaired UTF-16 surrogate", "{\"x\": \"\\ud800\"}".getBytes(StandardCharsets.UTF_8));
+        bodies.put("not valid UTF-8", new byte[] {'{', '"', 'x', '"', ':', '"', (byte) 0xff, '"', '}'});
+        bodies.put("not valid JSON", "{\"x\": 1} {\"y\": 2}".getBytes(StandardCharsets.UTF_8));
+        return bodies;
+    }
+
+    @Test
+    void malformedJsonGets400WithWhatIsWrongOnEveryRouteAndChangesNothing() throws Exception {
+        UUID id = startWaiting("{}");
+        String path = "/hooks/" + tokens.get(id);
+        StandardWebhooksScheme signer = new StandardWebhooksScheme(SOURCE_SECRET, Clock.systemUTC());
+        long now = System.currentTimeMillis() / 1000;
+        for (Map.Entry<String, byte[]> bad : malformedBodies().entrySet()) {
+            byte[] body = bad.getValue();
+            for (String route : List.of(path, path + "/fail", path + "/heartbeat")) {
+                assertRefusedWithoutChange(400, bad.getKey(), () -> a.post(route, "application/json", body, Map.of()));
+            }
+            assertRefusedWithoutChange(400, bad.getKey(), () -> b.post("/events/orders", "application/json", body,
+                    Map.of("webhook-id", "bad", "webhook-timestamp", Long.toString(now),
+                            "webhook-signature", signer.sign("bad", now, body))));
+        }
+        for (String type : List.of("application/jsonx", "application/json; charset=utf-16", "text/json",
+                "application/json; version=2", "application/vnd.api+json")) {
+            assertRefusedWithoutChange(415, "application/json", () -> a.post(path, type, "{}".getBytes(), Map.of()));
+            assertRefusedWithoutChange(415, "application/json", () -> a.post(path + "/fail", type, "{}".getBytes(),
+                    Map.of()));
+        }
+        assertThat(a.post(path, "Application/JSON; Charset=\"UTF-8\"", "{\"ok\": 1}".getBytes(), Map.of())
+                .statusCode()).isEqualTo(200);
+        assertThat(result(id).path("ok").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureNeedsAJsonObjectWithAStringReasonLikeAnyOtherDelivery() throws Exception {
+        UUID id = startWaiting("{}");
+        String path = "/hooks/" + tokens.get(id) + "/fail";
+        assertRefusedWithoutChange(400, "empty", () -> a.postJson(path, "", Map.of()));
+        assertRefusedWithoutChange(415, "no Content-Type", () -> a.post(path, null, new byte[0], Map.of()));
+        assertRefusedWithoutChange(415, "text/plain", () -> a.post(path, "text/plain", "no".getBytes(), Map.of()));
+        assertRefusedWithoutChange(400, "must be a JSON object", () -> a.postJson(path, "[\"no\"]", Map.of()));
+        assertRefusedWithoutChange(400, "'reason' must be a string", () -> a.postJson(path, "{\"reason\": 7}", Map.of()));
+        assertRefusedWithoutChange(400, "longer than 200", () -> a.postJson(path, "{}",
+                Map.of("webhook-id", "k".repeat(201))));
+
+        assertThat(a.postJson(path, "{\"reason\": \"no budget\"}", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(result(id).path("failedBecause").asText()).isEqualTo("no budget");
+    }
+
+    @Test
+    void anEventsCorrelationKeyMustBeANonEmptyStringOrIntegerOfAtMost200Characters() throws Exception {
+        StandardWebhooksScheme signer = new StandardWebhooksScheme(SOURCE_SECRET, Clock.systemUTC());
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("{\"order\": {\"id\": true}}", "not a boolean");
+        refused.put("{\"order\": {\"id\": 12.5}}", "not a fractional number");
+        refused.put("{\"order\": {\"id\": null}}", "not null");
+        refused.put("{\"order\": {\"id\": [\"o\"]}}", "not an array");
+        refused.put("{\"order\": {\"id\": \"  \"}}", "not blank");
+        refused.put("{\"order\": {\"id\": \"" + "k".repeat(201) + "\"}}", "must be 1-200 characters, not 201");
+        for (Map.Entry<String, String> event : refused.entrySet()) {
+            byte[] body = event.getKey().getBytes(StandardCharsets.UTF_8);
+            assertRefusedWithoutChange(400, event.getValue(), () -> a.post("/events/orders", "application/json", body,
+                    Map.of("webhook-id", "k", "webhook-timestamp", Long.toString(now),
+                            "webhook-signature", signer.sign("k", now, body))));
+        }
+
+        UUID waiting = start("listener", "{\"order\": \"4711\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(waiting) == TaskState.WAITING);
+        byte[] numeric = "{\"order\": {\"id\": 4711}}".getBytes(StandardCharsets.UTF_8);
+        assertThat(read(a.post("/events/orders", "application/json", numeric, Map.of("webhook-id", "n",
+                "webhook-timestamp", Long.toString(now), "webhook-signature", signer.sign("n", now, numeric))))
+                .path("status").asText()).isEqualTo("resumed");
+        assertThat(result(waiting).path("order").path("id").asInt()).isEqualTo(4711);
     }
 
     @Test
@@ -300,8 +402,9 @@ class WebhooksIT {
         HttpResponse<String> early = b.postJson(path, "{\"approved\": true, \"by\": \"early bird\"}",
                 Map.of("webhook-id", "early-1"));
         assertThat(read(early).path("status").asText()).isEqualTo("buffered");
-        assertThat(read(b.postJson(path, "{\"approved\": true, \"by\": \"early bird\"}",
-                Map.of("webhook-id", "early-1"))).path("status").asText()).isEqualTo("duplicate");
+        assertReplayOf(early, a.postJson(path, "{\"approved\": true, \"by\": \"early bird\"}",
+                Map.of("webhook-id", "early-1")));
+        assertReplayOf(early, a.postJson(path, "{\"approved\":true,\"by\":\"early bird\"}", Map.of()));
         assertRefusedWithoutChange(409, "different payload", () -> b.postJson(path, "{\"approved\": false}",
                 Map.of("webhook-id", "early-2")));
         holds.get(id).countDown();
@@ -330,13 +433,13 @@ class WebhooksIT {
             Map<String, Integer> outcomes = new HashMap<>();
             for (Future<HttpResponse<String>> answer : answers) {
                 HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
-                String outcome = response.statusCode() == 200 ? read(response).path("status").asText()
-                        : Integer.toString(response.statusCode());
+                String outcome = response.statusCode() != 200 ? Integer.toString(response.statusCode())
+                        : read(response).path("status").asText() + (replayed(response) ? " (replayed)" : "");
                 outcomes.merge(outcome, 1, Integer::sum);
             }
             System.out.println("50 concurrent deliveries of one token over two nodes: " + outcomes);
             assertThat(outcomes.get("resumed")).isEqualTo(1);
-            assertThat(outcomes.keySet()).isSubsetOf(Set.of("resumed", "duplicate", "409"));
+            assertThat(outcomes.keySet()).isSubsetOf(Set.of("resumed", "resumed (replayed)", "409"));
             assertThat(result(id).path("approved").asBoolean()).isTrue();
             assertThat(db.queryValue("SELECT count(*) FROM baton_step WHERE task_id = ? AND step_name = 'done'", id))
                     .isEqualTo(1L);
@@ -419,8 +522,9 @@ class WebhooksIT {
         assertThat(read(resumed).path("status").asText()).isEqualTo("resumed");
         assertThat(read(resumed).path("tasks").get(0).asText()).isEqualTo(waiting.toString());
         assertThat(result(waiting).path("paid").asInt()).isEqualTo(20);
-        assertThat(read(b.post("/events/orders", "application/json", body, headers)).path("status").asText())
-                .isEqualTo("duplicate");
+        assertReplayOf(resumed, b.post("/events/orders", "application/json", body, headers));
+        assertReplayOf(kept, a.post("/events/orders", "application/json", early, Map.of("webhook-id", "e1",
+                "webhook-timestamp", Long.toString(now), "webhook-signature", signer.sign("e1", now, early))));
     }
 
     @Test
@@ -496,9 +600,11 @@ class WebhooksIT {
             go.countDown();
             Map<String, Integer> outcomes = new HashMap<>();
             for (Future<HttpResponse<String>> answer : answers) {
-                outcomes.merge(read(answer.get(60, TimeUnit.SECONDS)).path("status").asText(), 1, Integer::sum);
+                HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+                outcomes.merge(read(response).path("status").asText() + (replayed(response) ? " (replayed)" : ""), 1,
+                        Integer::sum);
             }
-            assertThat(outcomes).containsEntry("buffered", 1).containsEntry("duplicate", 9);
+            assertThat(outcomes).containsEntry("buffered", 1).containsEntry("buffered (replayed)", 9);
             assertThat(db.queryValue("SELECT count(*) FROM baton_inbox WHERE delivery_id = 'dup-1'")).isEqualTo(1L);
         } finally {
             pool.shutdownNow();

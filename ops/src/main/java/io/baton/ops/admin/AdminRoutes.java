@@ -1,20 +1,18 @@
 package io.baton.ops.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.baton.agent.Agent;
-import io.baton.agent.AgentRegistry;
+import io.baton.http.JsonBody;
 import io.baton.http.ProblemException;
+import io.baton.http.SecretMask;
 import io.baton.http.RouteTable;
 import io.baton.task.TaskService;
 import io.baton.task.TaskService.StartedTask;
-import io.baton.task.UnknownAgentException;
 import io.baton.wait.WaitService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -28,21 +26,20 @@ import java.util.UUID;
  * </ul>
  */
 public final class AdminRoutes implements RouteTable {
-    private static final Set<String> START_FIELDS = Set.of("agent", "input", "idempotencyKey");
+    /** Largest request body the admin API reads (1 MiB). */
+    public static final int MAX_BODY = 1024 * 1024;
+    private static final Set<String> START_FIELDS = new TreeSet<>(Set.of("agent", "input", "idempotencyKey"));
 
     private final TaskService tasks;
-    private final AgentRegistry agents;
     private final AdminApiKey apiKey;
-    private final ObjectMapper json;
+    private final JsonBody bodies;
     private final WaitService waits;
 
-    public AdminRoutes(TaskService tasks, AgentRegistry agents, WaitService waits, AdminApiKey apiKey,
-                       ObjectMapper json) {
+    public AdminRoutes(TaskService tasks, WaitService waits, AdminApiKey apiKey, JsonBody bodies) {
         this.waits = waits;
         this.tasks = tasks;
-        this.agents = agents;
         this.apiKey = apiKey;
-        this.json = json;
+        this.bodies = bodies;
     }
 
     @Override
@@ -72,33 +69,28 @@ public final class AdminRoutes implements RouteTable {
     }
 
     private void start(Context ctx) {
-        JsonNode body = jsonBody(ctx);
+        JsonNode body = bodies.read(ctx, MAX_BODY);
+        if (!body.isObject()) {
+            throw new ProblemException(400, "Bad Request", "The body must be a JSON object with 'agent' and "
+                    + "optionally 'input' and 'idempotencyKey'.");
+        }
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!START_FIELDS.contains(name)) {
-                throw new ProblemException(400, "Bad Request", "Unknown field '" + name + "'; expected "
-                        + START_FIELDS + ".");
+                throw new ProblemException(400, "Bad Request", "Unknown field '" + SecretMask.echo(name)
+                        + "'; expected " + START_FIELDS + ".");
             }
         }
         JsonNode agent = body.get("agent");
         if (agent == null || !agent.isTextual() || agent.asText().isBlank()) {
-            throw new ProblemException(400, "Bad Request", "Field 'agent' (the agent's name) is required.");
+            throw new ProblemException(400, "Bad Request", "Field 'agent' (the agent's name, a string) is required.");
         }
         JsonNode key = body.get("idempotencyKey");
         if (key != null && !key.isNull() && !key.isTextual()) {
             throw new ProblemException(400, "Bad Request", "Field 'idempotencyKey' must be a string.");
         }
         String idempotencyKey = key == null || key.isNull() ? null : key.asText();
-        StartedTask started;
-        try {
-            started = tasks.start(agent.asText(), body.get("input"), idempotencyKey);
-        } catch (UnknownAgentException e) {
-            throw new ProblemException(422, "Unknown Agent", "No agent named '" + agent.asText()
-                    + "' is registered on this node; known agents: "
-                    + agents.all().stream().map(Agent::name).sorted().toList() + ".");
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "Bad Request", e.getMessage() + ".");
-        }
+        StartedTask started = tasks.start(agent.asText(), body.get("input"), idempotencyKey);
         UUID id = started.task().id();
         ctx.header("Location", "/admin/api/tasks/" + id);
         ctx.status(started.created() ? 201 : 200)
@@ -129,27 +121,8 @@ public final class AdminRoutes implements RouteTable {
         try {
             return UUID.fromString(raw);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "Bad Request", "'" + raw + "' is not a task id (a UUID).");
+            throw new ProblemException(400, "Bad Request", "'" + SecretMask.echo(raw) + "' is not a task id (a UUID).");
         }
     }
 
-    private JsonNode jsonBody(Context ctx) {
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase().startsWith("application/json")) {
-            throw new ProblemException(415, "Unsupported Media Type",
-                    "Send the request body as JSON with 'Content-Type: application/json'.");
-        }
-        try {
-            JsonNode body = json.readTree(ctx.bodyAsBytes());
-            if (body == null || !body.isObject()) {
-                throw new ProblemException(400, "Bad Request", "The body must be a JSON object.");
-            }
-            return body;
-        } catch (JsonProcessingException e) {
-            throw new ProblemException(400, "Bad Request", "The body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
-        } catch (java.io.IOException e) {
-            throw new ProblemException(400, "Bad Request", "The body could not be read.");
-        }
-    }
 }
