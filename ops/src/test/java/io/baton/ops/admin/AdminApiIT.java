@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -148,6 +149,43 @@ class AdminApiIT {
         assertProblem(post("/admin/api/tasks", "{\"agent\": \"nope\"}"), 422,
                 "known agents: [demo-expense, demo-greeting]");
         assertThat(taskCount()).isEqualTo(before);
+    }
+
+    @Test
+    void malformedJsonAndWrongContentTypesAreRefusedLikeOnTheWebhookRoutes() throws Exception {
+        long before = taskCount();
+        String start = "{\"agent\": \"demo-greeting\"}";
+        for (String type : List.of("application/jsonx", "application/json; charset=utf-16", "text/json",
+                "application/json-patch+json")) {
+            assertProblem(send("POST", "/admin/api/tasks", KEY, type, start), 415, "'Content-Type: application/json'");
+        }
+        assertProblem(post("/admin/api/tasks", "  "), 400, "The body is blank");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"agent\": \"demo-expense\"}"), 400,
+                "Duplicate field 'agent'");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"input\": {\"n\": 1e999}}"), 400,
+                "The number at '/input/n' is out of range");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"input\": {\"n\": \"\\u0000\"}}"),
+                400, "U+0000");
+        assertProblem(post("/admin/api/tasks", "{\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}"), 400,
+                "nesting depth");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"input\": " + "5".repeat(5000) + "}"),
+                400, "Number value length");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"idempotencyKey\": \" \"}"), 400,
+                "idempotency key must be 1-200 characters");
+        assertProblem(post("/admin/api/tasks", "{\"agent\": \"demo-greeting\", \"input\": \""
+                + "x".repeat(AdminRoutes.MAX_BODY) + "\"}"), 413, "limit of 1048576 bytes");
+        assertThat(taskCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aWrongMethodIs405WithAllow() throws Exception {
+        HttpResponse<String> put = send("PUT", "/admin/api/tasks", KEY, "application/json", "{}");
+        assertProblem(put, 405, "PUT is not allowed on /admin/api/tasks; use POST");
+        assertThat(put.headers().firstValue("Allow")).hasValue("POST");
+        HttpResponse<String> delete = send("DELETE", "/admin/api/tasks/" + UUID.randomUUID(), KEY, null, null);
+        assertProblem(delete, 405, "use GET");
+        assertThat(delete.headers().firstValue("Allow")).hasValue("GET");
+        assertProblem(send("DELETE", "/admin/api/tasks", null, null, null), 401, "Bearer");
     }
 
     @Test
