@@ -89,7 +89,7 @@ class HttpFuzzIT {
             }
             byte[] event = "{\"order\": {\"id\": \"sentinel-order\"}}".getBytes(StandardCharsets.UTF_8);
             long now = System.currentTimeMillis() / 1000;
-            RawHttp.Response recorded = RawHttp.send(port, concat(("POST /events/orders HTTP/1.1\r\nHost: x\r\n"
+            RawHttp.Response recorded = RawHttp.send(port, FuzzRequests.concat(("POST /events/orders HTTP/1.1\r\nHost: x\r\n"
                     + "Content-Type: application/json\r\nwebhook-id: sentinel-evt\r\nwebhook-timestamp: " + now
                     + "\r\nwebhook-signature: " + new StandardWebhooksScheme(sourceSecret, Clock.systemUTC())
                     .sign("sentinel-evt", now, event) + "\r\nContent-Length: " + event.length
@@ -206,13 +206,6 @@ class HttpFuzzIT {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] all = new byte[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 
     /** Report text cut short, so a failure report stays readable. */
