@@ -110,6 +110,7 @@ final class ConfigReader {
         ExecutionConfig execution = new ExecutionConfig(
                 integer(Setting.SLICE_MAX_STEPS, 1, 10_000),
                 duration(Setting.SLICE_MAX_TIME, Duration.ofMillis(1)),
+                duration(Setting.POLL_INTERVAL, Duration.ofMillis(10)),
                 duration(Setting.RECONCILE_INTERVAL, Duration.ofMillis(100)),
                 duration(Setting.STALE_AFTER, Duration.ofMillis(100)),
                 faultPoint());

@@ -7,12 +7,14 @@ import java.time.Duration;
  *
  * @param sliceMaxSteps     most steps one firing runs before it yields its thread to other tasks
  * @param sliceMaxTime      longest one firing runs steps before yielding (checked between steps)
- * @param reconcileInterval how often the reconciler looks for abandoned or untriggered tasks
- * @param staleAfter        how long a task may sit due without a trigger, or RUNNING under this node without
- *                          running here, before the reconciler repairs it
+ * @param pollInterval      how often the dispatcher looks for due work when nothing wakes it sooner
+ * @param reconcileInterval how often the reconciler looks for abandoned tasks
+ * @param staleAfter        how long a task may sit RUNNING under this node without running here before the
+ *                          reconciler re-queues it
  * @param faultPoint        armed fault point for the chaos suite, or {@code null} (normal operation)
  */
-public record ExecutionConfig(int sliceMaxSteps, Duration sliceMaxTime, Duration reconcileInterval,
+public record ExecutionConfig(int sliceMaxSteps, Duration sliceMaxTime, Duration pollInterval,
+                              Duration reconcileInterval,
                               Duration staleAfter, FaultPointSpec faultPoint) {
 
     /** Halt the process when {@code point} is reached in {@code step} (any step if {@code null}). */

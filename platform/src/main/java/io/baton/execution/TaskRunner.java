@@ -17,8 +17,8 @@ import io.baton.wait.WaitService;
 import io.baton.wait.WaitState;
 import io.baton.event.EngineEvent.Type;
 import io.baton.event.EngineEvents;
-import io.baton.quartz.TaskTriggers;
 import io.baton.task.Checkpoint;
+import io.baton.task.ReadySignal;
 import io.baton.task.Task;
 import io.baton.task.TaskRepository;
 import io.baton.task.TaskState;
@@ -26,15 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Runs one firing of a task: claim it (a guarded RUNNABLE -> RUNNING that bumps the attempt number), then run
@@ -45,7 +42,7 @@ public final class TaskRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
     private final TaskRepository tasks;
-    private final TaskTriggers triggers;
+    private final ReadySignal ready;
     private final AgentRegistry agents;
     private final EngineEvents events;
     private final FaultInjector faults;
@@ -55,21 +52,16 @@ public final class TaskRunner implements AutoCloseable {
     private final ObjectMapper json;
     private final ErrorDetails errors;
     private final StepInvoker invoker;
-    /** How early Quartz may fire a trigger (it acquires them ahead and rounds to milliseconds). */
-    private static final Duration EARLY_FIRING = Duration.ofSeconds(1);
-
-    private final Set<UUID> runningHere = ConcurrentHashMap.newKeySet();
-    private final Set<UUID> refireRequested = ConcurrentHashMap.newKeySet();
     private final WaitService waits;
     private final Transactions transactions;
 
-    public TaskRunner(TaskRepository tasks, TaskTriggers triggers, AgentRegistry agents, EngineEvents events,
+    public TaskRunner(TaskRepository tasks, ReadySignal ready, AgentRegistry agents, EngineEvents events,
                       FaultInjector faults, ExecutionConfig settings, Clock clock, String node, ObjectMapper json,
                       WaitService waits, Transactions transactions) {
         this.waits = waits;
         this.transactions = transactions;
         this.tasks = tasks;
-        this.triggers = triggers;
+        this.ready = ready;
         this.agents = agents;
         this.events = events;
         this.faults = faults;
@@ -81,40 +73,18 @@ public final class TaskRunner implements AutoCloseable {
         this.invoker = new StepInvoker(node);
     }
 
-    /** Whether this node is running the task right now. */
-    boolean isRunningHere(UUID taskId) {
-        return runningHere.contains(taskId);
-    }
-
     /**
-     * Handles one firing for the task. {@code recovering} is set when Quartz re-fires a dead node's firing: then a
-     * task still RUNNING under that node is first taken back (guarded by its attempt and by the node being gone).
+     * Runs a task this node has claimed (RUNNING under a new attempt): consecutive steps until it sleeps, waits,
+     * finishes, fails a try, or uses up its slice and yields. Tells the dispatcher when the task is due again.
      */
-    public void run(UUID taskId, boolean recovering) {
-        if (!runningHere.add(taskId)) {
-            // Another firing of this task runs here right now. This one may carry news (a resume that landed while
-            // the task was entering its wait), so the running one fires the task again when it is done.
-            refireRequested.add(taskId);
-            return;
-        }
-        Instant followUp = null;
-        MDC.put("taskId", taskId.toString());
-        try {
-            Optional<Task> claimed = claim(taskId, recovering);
-            if (claimed.isPresent()) {
-                followUp = runSlice(claimed.get());
-            }
-        } finally {
-            runningHere.remove(taskId);
-            MDC.remove("taskId");
-        }
-        // Scheduled only now, so that the next firing cannot find this one still registered as running.
-        Instant now = clock.instant();
-        if (refireRequested.remove(taskId) && (followUp == null || followUp.isAfter(now))) {
-            triggers.schedule(taskId, now);
-        }
+    public void run(Task claimed) {
+        Instant followUp = runSlice(claimed);
         if (followUp != null) {
-            triggers.schedule(taskId, followUp);
+            if (followUp.isAfter(clock.instant())) {
+                ready.readyAt(followUp);
+            } else {
+                ready.readyNow();
+            }
         }
     }
 
@@ -129,42 +99,6 @@ public final class TaskRunner implements AutoCloseable {
         static Next fireAt(Instant at) {
             return new Next(null, at);
         }
-    }
-
-    private Optional<Task> claim(UUID taskId, boolean recovering) {
-        Instant now = clock.instant();
-        Optional<Task> claimed = tasks.claim(taskId, node, now);
-        if (claimed.isPresent()) {
-            return claimed;
-        }
-        Optional<Task> current = tasks.find(taskId);
-        if (current.isEmpty()) {
-            LOG.warn("Firing for unknown task {} ignored", taskId);
-            return Optional.empty();
-        }
-        Task task = current.get();
-        if (task.state() == TaskState.SLEEPING && tasks.wake(taskId, now)) {
-            return tasks.claim(taskId, node, now);
-        }
-        if (task.state() == TaskState.WAITING && waits.timeOutIfDue(taskId, now)) {
-            return tasks.claim(taskId, node, now);
-        }
-        if (task.state() == TaskState.RUNNING && (recovering || node.equals(task.owner()))
-                && tasks.recover(taskId, task.attempt(), node.equals(task.owner()), triggers.clusterName(), now)) {
-            LOG.info("Task {} recovered from attempt {} on {}", taskId, task.attempt(), task.owner());
-            events.publish(Type.TASK_RECOVERED, taskId, task.agent(), task.nextStep(),
-                    "attempt " + task.attempt() + " on " + task.owner());
-            return tasks.claim(taskId, node, now);
-        }
-        boolean timed = task.state() == TaskState.RUNNABLE || task.state() == TaskState.SLEEPING
-                || task.state() == TaskState.WAITING;
-        if (timed && task.wakeAt() != null && task.wakeAt().isAfter(now)
-                && !task.wakeAt().isAfter(now.plus(EARLY_FIRING))) {
-            // Quartz fired the task's own trigger a little before it was due: fire it again on time. (A firing
-            // long before is a stale or duplicate trigger; the task's current one is still pending.)
-            triggers.schedule(taskId, task.wakeAt());
-        }
-        return Optional.empty();
     }
 
     /** Runs steps until the task stops; returns when to fire it again, or {@code null}. */
@@ -243,8 +177,8 @@ public final class TaskRunner implements AutoCloseable {
                 return Next.STOP;
             }
             TaskState newState = yieldAfter ? TaskState.RUNNABLE : TaskState.RUNNING;
-            Optional<Task> saved = checkpoint(task, agent, step, newState, state, next, null, null, null, "CONTINUE",
-                    tries, started);
+            Optional<Task> saved = checkpoint(task, agent, step, newState, state, next, null, null,
+                    yieldAfter ? now : null, "CONTINUE", tries, started);
             if (saved.isEmpty()) {
                 return Next.STOP;
             }
@@ -418,7 +352,7 @@ public final class TaskRunner implements AutoCloseable {
             events.publish(Type.TASK_FINISHED, task.id(), agent.name(), step.name(), newState.name());
         }
         return Optional.of(new Task(task.id(), task.agent(), newState, task.input(), state, next, seq.get(), 0,
-                task.attempt(), node, task.version() + 1, task.idempotencyKey(), result, error, wakeAt,
+                task.attempt(), node, task.idempotencyKey(), result, error, wakeAt,
                 task.createdAt(), now, newState.isTerminal() ? now : null, null));
     }
 

@@ -10,8 +10,6 @@ import io.baton.event.MetricsListener;
 import io.baton.execution.FaultInjector;
 import io.baton.execution.HaltingFaultInjector;
 import io.baton.execution.Reconciler;
-import io.baton.execution.TaskJob;
-import io.baton.execution.TaskJobFactory;
 import io.baton.execution.TaskRunner;
 import io.baton.json.JsonMappers;
 import io.baton.persistence.Database;
@@ -25,9 +23,10 @@ import io.baton.wait.WaitService;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.baton.quartz.ClusterSchedulerFactory;
-import io.baton.quartz.TaskTriggers;
+import io.baton.dispatch.Dispatcher;
+import io.baton.task.ReadyQueue;
 import io.baton.task.TaskRepository;
-import io.baton.task.TaskService;
+import io.baton.execution.TaskService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -60,6 +59,7 @@ public final class BatonNode implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final Database database;
     private final Scheduler scheduler;
+    private final Dispatcher dispatcher;
     private final TaskRunner runner;
     private final Reconciler reconciler;
     private final TaskService tasks;
@@ -70,13 +70,14 @@ public final class BatonNode implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
-                      TaskRunner runner, Reconciler reconciler, TaskService tasks, AgentRegistry agents,
-                      WaitService waits, PrometheusMeterRegistry metrics, ObjectMapper json) {
+                      Dispatcher dispatcher, TaskRunner runner, Reconciler reconciler, TaskService tasks,
+                      AgentRegistry agents, WaitService waits, PrometheusMeterRegistry metrics, ObjectMapper json) {
         this.waits = waits;
         this.config = config;
         this.embedded = embedded;
         this.database = database;
         this.scheduler = scheduler;
+        this.dispatcher = dispatcher;
         this.runner = runner;
         this.reconciler = reconciler;
         this.tasks = tasks;
@@ -157,6 +158,7 @@ public final class BatonNode implements AutoCloseable {
         EmbeddedDatabase embedded = null;
         Database database = null;
         TaskRunner runner = null;
+        Dispatcher dispatcher = null;
         try {
             String url;
             String user;
@@ -182,10 +184,9 @@ public final class BatonNode implements AutoCloseable {
             EngineEvents events = new EngineEvents(listeners, nodeId, builder.clock);
             TaskRepository repository = new TaskRepository(database.dataSource(), json);
             Scheduler scheduler = ClusterSchedulerFactory.create(config.cluster(), database.dataSource(),
-                    config.quartzOverrides(), (bundle, s) -> {
-                        throw new SchedulerException("the node is still starting");
-                    });
-            TaskTriggers triggers = new TaskTriggers(scheduler);
+                    config.quartzOverrides());
+            dispatcher = new Dispatcher(new ReadyQueue(database.dataSource(), repository), events, builder.clock,
+                    nodeId, config.cluster().workerThreads(), config.execution().pollInterval());
             Transactions transactions = new Transactions(database.dataSource());
             Optional<TokenKey> tokenKey = TokenKeys.resolve(config);
             if (tokenKey.isEmpty()) {
@@ -197,26 +198,25 @@ public final class BatonNode implements AutoCloseable {
                     throw new NodeStartException("two event sources are named '" + source.name() + "'", null);
                 }
             }
-            WaitService waits = new WaitService(transactions, new WaitRepository(json), repository, triggers,
+            WaitService waits = new WaitService(transactions, new WaitRepository(json), repository, dispatcher,
                     tokenKey.orElse(null), config.http().publicUrl(), sources, events, builder.clock, json);
-            runner = new TaskRunner(repository, triggers, agents, events, faultInjector(builder), config.execution(),
+            runner = new TaskRunner(repository, dispatcher, agents, events, faultInjector(builder), config.execution(),
                     builder.clock, nodeId, json, waits, transactions);
-            scheduler.setJobFactory(new TaskJobFactory(runner));
-            triggers.registerJob(TaskJob.class);
-            Reconciler reconciler = new Reconciler(repository, triggers, runner, events, config.execution(),
-                    builder.clock, nodeId);
-            TaskService tasks = new TaskService(repository, triggers, agents, events, builder.clock);
-            scheduler.start();
+            Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,
+                    config.execution(), builder.clock, nodeId, config.cluster().name());
+            TaskService tasks = new TaskService(repository, dispatcher, agents, events, builder.clock);
+            scheduler.start(); // first check-in: re-queues what this node's id left running before
+            dispatcher.start(runner, waits, database);
             reconciler.start();
             LOG.info("Node {} started in cluster '{}' on {} with agents {}", nodeId, config.cluster().name(),
                     Database.withoutQuery(url), agents.all().stream().map(Agent::name).toList());
-            return new BatonNode(config, embedded, database, scheduler, runner, reconciler, tasks, agents, waits,
-                    metrics, json);
+            return new BatonNode(config, embedded, database, scheduler, dispatcher, runner, reconciler, tasks,
+                    agents, waits, metrics, json);
         } catch (SchedulerException e) {
-            closeQuietly(runner, database, embedded);
+            closeQuietly(dispatcher, runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(runner, database, embedded);
+            closeQuietly(dispatcher, runner, database, embedded);
             throw e;
         }
     }
@@ -240,7 +240,11 @@ public final class BatonNode implements AutoCloseable {
         return new HaltingFaultInjector(spec.point(), spec.step(), builder.config.cluster().nodeId(), System.out);
     }
 
-    private static void closeQuietly(TaskRunner runner, Database database, EmbeddedDatabase embedded) {
+    private static void closeQuietly(Dispatcher dispatcher, TaskRunner runner, Database database,
+                                     EmbeddedDatabase embedded) {
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
         if (runner != null) {
             runner.close();
         }
@@ -324,23 +328,16 @@ public final class BatonNode implements AutoCloseable {
         LOG.info("Node {} draining (grace {}s)", nodeId(), config.shutdownGrace().toSeconds());
         reconciler.close();
         try {
-            scheduler.standby();
-            Instant deadline = Instant.now().plus(config.shutdownGrace());
-            while (!scheduler.getCurrentlyExecutingJobs().isEmpty() && Instant.now().isBefore(deadline)) {
-                Thread.sleep(50);
-            }
-            int abandoned = scheduler.getCurrentlyExecutingJobs().size();
+            int abandoned = dispatcher.drain(config.shutdownGrace());
             if (abandoned > 0) {
-                LOG.warn("Node {} stopping with {} firing(s) still running; another node will recover them",
-                        nodeId(), abandoned);
+                LOG.warn("Node {} stopping with {} task(s) still running; another node will recover them", nodeId(),
+                        abandoned);
             }
             scheduler.shutdown(false);
         } catch (SchedulerException e) {
             LOG.warn("Node {} scheduler did not stop cleanly: {}", nodeId(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
-            closeQuietly(runner, database, embedded);
+            closeQuietly(dispatcher, runner, database, embedded);
             LOG.info("Node {} stopped", nodeId());
         }
     }

@@ -4,9 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -22,10 +24,12 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final String url;
+    private final Properties credentials;
 
-    private Database(HikariDataSource dataSource, String url) {
+    private Database(HikariDataSource dataSource, String url, Properties credentials) {
         this.dataSource = dataSource;
         this.url = url;
+        this.credentials = credentials;
     }
 
     /**
@@ -51,7 +55,13 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout="
                 + IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
         try {
-            return new Database(new HikariDataSource(config), url);
+            Properties credentials = new Properties();
+            credentials.setProperty("user", user);
+            credentials.setProperty("password", password == null ? "" : password);
+            credentials.setProperty("connectTimeout", "5");
+            credentials.setProperty("tcpKeepAlive", "true");
+            credentials.setProperty("ApplicationName", poolName + "-listener");
+            return new Database(new HikariDataSource(config), url, credentials);
         } catch (HikariPool.PoolInitializationException e) {
             throw new DatabaseUnavailableException("cannot connect to " + withoutQuery(url) + " as " + user + ": "
                     + rootMessage(e), e);
@@ -64,6 +74,14 @@ public final class Database implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a session that must live on its own (a {@code LISTEN}). The
+     * caller closes it.
+     */
+    public Connection openDedicated() throws SQLException {
+        return DriverManager.getConnection(url, credentials);
     }
 
     /**

@@ -10,13 +10,12 @@ import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.jdbcjobstore.PostgreSQLDelegate;
 import org.quartz.simpl.SimpleThreadPool;
-import org.quartz.spi.JobFactory;
 import org.quartz.utils.DBConnectionManager;
 
 /**
- * Builds this node's Quartz scheduler: clustered JDBC job store on the node's pool, tuned for fast failover and
- * pickup (see the README's configuration table), with {@code org.quartz.*} overrides from the configuration file
- * applied last.
+ * Builds this node's Quartz scheduler: the cluster's membership and failure detection (clustered JDBC job store on
+ * the node's pool, tuned for fast failover; see {@link BatonJobStore}), with {@code org.quartz.*} overrides from the
+ * configuration file applied last. Tasks are not Quartz jobs: the dispatcher claims them from the task table.
  */
 public final class ClusterSchedulerFactory {
     private ClusterSchedulerFactory() {
@@ -30,13 +29,13 @@ public final class ClusterSchedulerFactory {
         p.setProperty("org.quartz.scheduler.threadName", "baton-scheduler-" + cluster.nodeId());
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.scheduler.idleWaitTime", Long.toString(cluster.idleWait().toMillis()));
-        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount",
-                Integer.toString(cluster.workerThreads()));
+        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", "1");
         p.setProperty("org.quartz.scheduler.dbFailureRetryInterval",
                 Long.toString(cluster.dbRetryInterval().toMillis()));
         p.setProperty("org.quartz.threadPool.class", SimpleThreadPool.class.getName());
-        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(cluster.workerThreads()));
-        p.setProperty("org.quartz.threadPool.threadNamePrefix", "baton-worker-" + cluster.nodeId());
+        // Tasks do not run on Quartz threads (see the dispatcher); one thread serves housekeeping jobs.
+        p.setProperty("org.quartz.threadPool.threadCount", "1");
+        p.setProperty("org.quartz.threadPool.threadNamePrefix", "baton-quartz-" + cluster.nodeId());
         p.setProperty("org.quartz.jobStore.class", BatonJobStore.class.getName());
         p.setProperty("org.quartz.jobStore.driverDelegateClass", PostgreSQLDelegate.class.getName());
         p.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
@@ -59,8 +58,8 @@ public final class ClusterSchedulerFactory {
      * keyed by name; Baton registers the pool under a per-node name and takes the scheduler back out of Quartz's
      * repository, so several nodes can share one JVM (as embedding applications and tests do).
      */
-    public static Scheduler create(ClusterConfig cluster, DataSource dataSource, Map<String, String> overrides,
-                                   JobFactory jobFactory) throws SchedulerException {
+    public static Scheduler create(ClusterConfig cluster, DataSource dataSource, Map<String, String> overrides)
+            throws SchedulerException {
         String dataSourceName = "baton-" + cluster.nodeId();
         DBConnectionManager.getInstance()
                 .addConnectionProvider(dataSourceName, new PooledConnectionProvider(dataSource));
@@ -70,7 +69,6 @@ public final class ClusterSchedulerFactory {
             scheduler = new StdSchedulerFactory(properties).getScheduler();
             SchedulerRepository.getInstance().remove(scheduler.getSchedulerName());
         }
-        scheduler.setJobFactory(jobFactory);
         return scheduler;
     }
 }

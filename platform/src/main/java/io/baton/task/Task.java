@@ -12,13 +12,13 @@ import java.util.UUID;
  * @param stepAttempt failed tries of the current step so far
  * @param attempt     fencing token: grows by one at every claim
  * @param owner       the node that last claimed it
- * @param version     grows at every change
  * @param error       {@code {type, message, stackTrace}} of the last failure, if any
- * @param wakeAt      when a sleeping or backing-off task is due, or a waiting task's deadline
+ * @param wakeAt      when a runnable task became (or, backing off, becomes) due, when a sleeping one wakes, or a
+ *                    waiting task's deadline
  * @param resumedWith what resumed the task's last wait (the payload, or the failure reason), for its next step
  */
 public record Task(UUID id, String agent, TaskState state, JsonNode input, ObjectNode context, String nextStep,
-                   int stepSeq, int stepAttempt, long attempt, String owner, long version, String idempotencyKey,
+                   int stepSeq, int stepAttempt, long attempt, String owner, String idempotencyKey,
                    JsonNode result, JsonNode error, Instant wakeAt, Instant createdAt, Instant updatedAt,
                    Instant finishedAt, JsonNode resumedWith) {
 }

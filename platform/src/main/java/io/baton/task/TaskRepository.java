@@ -25,14 +25,14 @@ import javax.sql.DataSource;
  * else moved the task first.
  */
 public final class TaskRepository {
-    private static final String COLUMNS = """
-            id, agent, state, input, context, next_step, step_seq, step_attempt, attempt, owner, version,
-            idempotency_key, result, error, wake_at, created_at, updated_at, finished_at, resumed_with""";
+    static final String COLUMNS = """
+            id, agent, state, input, context, next_step, step_seq, step_attempt, attempt, owner, idempotency_key, result,
+            error, wake_at, created_at, updated_at, finished_at, resumed_with""";
 
     private static final String INSERT = """
-            INSERT INTO baton_task (id, agent, state, input, context, next_step, idempotency_key, created_at,
+            INSERT INTO baton_task (id, agent, state, input, context, next_step, idempotency_key, wake_at, created_at,
                                     updated_at)
-            VALUES (?, ?, 'RUNNABLE', ?::jsonb, '{}'::jsonb, ?, ?, ?, ?)
+            VALUES (?, ?, 'RUNNABLE', ?::jsonb, '{}'::jsonb, ?, ?, ?, ?, ?)
             ON CONFLICT (agent, idempotency_key) DO NOTHING
             RETURNING\s""" + COLUMNS;
 
@@ -41,19 +41,12 @@ public final class TaskRepository {
     private static final String FIND_BY_KEY = "SELECT " + COLUMNS
             + " FROM baton_task WHERE agent = ? AND idempotency_key = ?";
 
-    private static final String CLAIM = """
-            UPDATE baton_task
-               SET state = 'RUNNING', attempt = attempt + 1, owner = ?, version = version + 1, updated_at = ?
-             WHERE id = ? AND state = 'RUNNABLE' AND (wake_at IS NULL OR wake_at <= ?)
-            RETURNING\s""" + COLUMNS;
-
-    private static final String WAKE = """
-            UPDATE baton_task SET state = 'RUNNABLE', wake_at = NULL, version = version + 1, updated_at = ?
-             WHERE id = ? AND state = 'SLEEPING' AND wake_at <= ?""";
-
-    /** RUNNING -> RUNNABLE for an attempt whose node is gone (not a live cluster member) or known idle here. */
+    /**
+     * RUNNING -> RUNNABLE for an attempt whose node is gone (not a live cluster member) or known idle here; recovered
+     * work is claimed before everything else (priority 1).
+     */
     private static final String RECOVER = """
-            UPDATE baton_task SET state = 'RUNNABLE', version = version + 1, updated_at = ?
+            UPDATE baton_task SET state = 'RUNNABLE', priority = 1, wake_at = ?, updated_at = ?
              WHERE id = ? AND state = 'RUNNING' AND attempt = ?
                AND (? OR NOT EXISTS (SELECT 1 FROM qrtz_scheduler_state s
                                       WHERE s.sched_name = ? AND s.instance_name = baton_task.owner))""";
@@ -61,23 +54,22 @@ public final class TaskRepository {
     private static final String CHECKPOINT = """
             UPDATE baton_task
                SET state = ?, context = ?::jsonb, next_step = ?, step_seq = step_seq + 1, step_attempt = 0,
-                   result = ?::jsonb, error = ?::jsonb, wake_at = ?, finished_at = ?, version = version + 1,
-                   updated_at = ?, resumed_with = NULL
+                   result = ?::jsonb, error = ?::jsonb, wake_at = ?, finished_at = ?, updated_at = ?,
+                   resumed_with = NULL
              WHERE id = ? AND attempt = ? AND state = 'RUNNING'
             RETURNING step_seq""";
 
     private static final String RESUME_WAITING = """
-            UPDATE baton_task SET state = 'RUNNABLE', next_step = ?, resumed_with = ?::jsonb, wake_at = NULL,
-                   version = version + 1, updated_at = ?
+            UPDATE baton_task SET state = 'RUNNABLE', next_step = ?, resumed_with = ?::jsonb, wake_at = ?,
+                   updated_at = ?
              WHERE id = ? AND state = 'WAITING'""";
 
     private static final String FAIL_WAITING = """
-            UPDATE baton_task SET state = 'FAILED', error = ?::jsonb, wake_at = NULL, finished_at = ?,
-                   version = version + 1, updated_at = ?
+            UPDATE baton_task SET state = 'FAILED', error = ?::jsonb, wake_at = NULL, finished_at = ?, updated_at = ?
              WHERE id = ? AND state = 'WAITING'""";
 
     private static final String EXTEND_WAITING = """
-            UPDATE baton_task SET wake_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND state = 'WAITING'""";
+            UPDATE baton_task SET wake_at = ?, updated_at = ? WHERE id = ? AND state = 'WAITING'""";
 
     private static final String REVOKE_PENDING_WAITS = """
             UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ? WHERE task_id = ? AND state = 'PENDING'""";
@@ -95,13 +87,11 @@ public final class TaskRepository {
 
     private static final String RETRY_LATER = """
             UPDATE baton_task
-               SET state = 'RUNNABLE', step_attempt = step_attempt + 1, error = ?::jsonb, wake_at = ?,
-                   version = version + 1, updated_at = ?
+               SET state = 'RUNNABLE', step_attempt = step_attempt + 1, error = ?::jsonb, wake_at = ?, updated_at = ?
              WHERE id = ? AND attempt = ? AND state = 'RUNNING'""";
 
     private static final String CANCEL = """
-            UPDATE baton_task SET state = 'CANCELLED', finished_at = ?, wake_at = NULL, version = version + 1,
-                   updated_at = ?
+            UPDATE baton_task SET state = 'CANCELLED', finished_at = ?, wake_at = NULL, updated_at = ?
              WHERE id = ? AND state = ANY(?)""";
 
     private static final String STEPS = """
@@ -119,22 +109,6 @@ public final class TaskRepository {
                  OR (owner <> ? AND NOT EXISTS (SELECT 1 FROM qrtz_scheduler_state s
                                                  WHERE s.sched_name = ? AND s.instance_name = t.owner)))
              LIMIT ?""";
-
-    /**
-     * RUNNABLE, SLEEPING or WAITING, due (or past its deadline) for a while, without a Quartz trigger that fires by
-     * then (a trigger for a later deadline does not count: a resumed task must not wait for it).
-     */
-    private static final String UNTRIGGERED = """
-            SELECT id FROM baton_task t
-             WHERE state IN ('RUNNABLE', 'SLEEPING', 'WAITING') AND COALESCE(wake_at, updated_at) < ?
-               AND NOT EXISTS (SELECT 1 FROM qrtz_triggers q
-                                WHERE q.sched_name = ? AND q.trigger_group = ?
-                                  AND q.trigger_name LIKE t.id::text || ':%'
-                                  AND q.next_fire_time <= ?)
-             LIMIT ?""";
-
-    /** A trigger counts as covering an overdue task if it fires no later than this after the staleness cut-off. */
-    private static final long TRIGGER_SLACK_MILLIS = 60_000;
 
     private final DataSource dataSource;
     private final Transactions transactions;
@@ -157,6 +131,7 @@ public final class TaskRepository {
             ps.setString(5, idempotencyKey);
             ps.setTimestamp(6, Timestamp.from(now));
             ps.setTimestamp(7, Timestamp.from(now));
+            ps.setTimestamp(8, Timestamp.from(now));
         });
     }
 
@@ -171,27 +146,6 @@ public final class TaskRepository {
         });
     }
 
-    /** RUNNABLE -> RUNNING with a new attempt number, if the task is runnable and due. */
-    public Optional<Task> claim(UUID id, String node, Instant now) {
-        TaskState.require(TaskState.RUNNABLE, TaskState.RUNNING);
-        return queryOne(CLAIM, ps -> {
-            ps.setString(1, node);
-            ps.setTimestamp(2, Timestamp.from(now));
-            ps.setObject(3, id);
-            ps.setTimestamp(4, Timestamp.from(now));
-        });
-    }
-
-    /** SLEEPING -> RUNNABLE once the wake time has come. */
-    public boolean wake(UUID id, Instant now) {
-        TaskState.require(TaskState.SLEEPING, TaskState.RUNNABLE);
-        return update(WAKE, ps -> {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setObject(2, id);
-            ps.setTimestamp(3, Timestamp.from(now));
-        }) == 1;
-    }
-
     /**
      * RUNNING -> RUNNABLE for {@code attempt}, when its owner is not a live member of {@code cluster} or when
      * {@code ownerKnownIdle} (the caller is the owner and knows it is not running the task).
@@ -200,10 +154,11 @@ public final class TaskRepository {
         TaskState.require(TaskState.RUNNING, TaskState.RUNNABLE);
         return update(RECOVER, ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
-            ps.setObject(2, id);
-            ps.setLong(3, attempt);
-            ps.setBoolean(4, ownerKnownIdle);
-            ps.setString(5, cluster);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setObject(3, id);
+            ps.setLong(4, attempt);
+            ps.setBoolean(5, ownerKnownIdle);
+            ps.setString(6, cluster);
         }) == 1;
     }
 
@@ -270,7 +225,8 @@ public final class TaskRepository {
             ps.setString(1, nextStep);
             ps.setString(2, columns.write(resumedWith));
             ps.setTimestamp(3, Timestamp.from(now));
-            ps.setObject(4, id);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setObject(5, id);
             return ps.executeUpdate() == 1;
         }
     }
@@ -381,18 +337,6 @@ public final class TaskRepository {
         return orphans;
     }
 
-    public List<UUID> untriggered(String cluster, String triggerGroup, Instant dueBefore, int limit) {
-        List<UUID> ids = new ArrayList<>();
-        query(UNTRIGGERED, ps -> {
-            ps.setTimestamp(1, Timestamp.from(dueBefore));
-            ps.setString(2, cluster);
-            ps.setString(3, triggerGroup);
-            ps.setLong(4, dueBefore.toEpochMilli() + TRIGGER_SLACK_MILLIS);
-            ps.setInt(5, limit);
-        }, rs -> ids.add(rs.getObject(1, UUID.class)));
-        return ids;
-    }
-
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
@@ -431,7 +375,7 @@ public final class TaskRepository {
         return tasks.stream().findFirst();
     }
 
-    private Task map(ResultSet rs) throws SQLException {
+    Task map(ResultSet rs) throws SQLException {
         return new Task(
                 rs.getObject("id", UUID.class),
                 rs.getString("agent"),
@@ -443,7 +387,6 @@ public final class TaskRepository {
                 rs.getInt("step_attempt"),
                 rs.getLong("attempt"),
                 rs.getString("owner"),
-                rs.getLong("version"),
                 rs.getString("idempotency_key"),
                 columns.read(rs.getString("result")),
                 columns.read(rs.getString("error")),

@@ -15,7 +15,7 @@ public enum TaskState {
             RUNNABLE, EnumSet.of(RUNNING, CANCELLED),
             RUNNING, EnumSet.of(RUNNABLE, WAITING, SLEEPING, SUCCEEDED, FAILED, CANCELLED),
             WAITING, EnumSet.of(RUNNABLE, FAILED, CANCELLED),
-            SLEEPING, EnumSet.of(RUNNABLE, CANCELLED),
+            SLEEPING, EnumSet.of(RUNNING, CANCELLED),
             SUCCEEDED, EnumSet.noneOf(TaskState.class),
             FAILED, EnumSet.noneOf(TaskState.class),
             CANCELLED, EnumSet.noneOf(TaskState.class));

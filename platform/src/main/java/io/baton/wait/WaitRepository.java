@@ -60,6 +60,10 @@ public final class WaitRepository {
              WHERE task_id = ? AND state = 'OPEN' AND deadline <= ?
             RETURNING\s""" + COLUMNS;
 
+    /** Tasks whose open wait's deadline has passed, earliest first (index baton_wait_deadlines). */
+    private static final String DUE_DEADLINES = """
+            SELECT task_id FROM baton_wait WHERE state = 'OPEN' AND deadline <= ? ORDER BY deadline LIMIT ?""";
+
     private static final String EXTEND = "UPDATE baton_wait SET deadline = ? WHERE id = ? AND state = 'OPEN'";
 
 
@@ -208,6 +212,20 @@ public final class WaitRepository {
             ps.setObject(2, taskId);
             ps.setTimestamp(3, Timestamp.from(now));
             return one(ps);
+        }
+    }
+
+    public List<UUID> dueDeadlines(Connection c, Instant now, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DUE_DEADLINES)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setInt(2, limit);
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
         }
     }
 

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.event.EngineEvent.Type;
 import io.baton.event.EngineEvents;
 import io.baton.persistence.Transactions;
-import io.baton.quartz.SchedulingException;
-import io.baton.quartz.TaskTriggers;
 import io.baton.signature.StandardWebhooksScheme;
 import io.baton.signature.Verification;
+import io.baton.task.ReadySignal;
 import io.baton.task.TaskRepository;
 import io.baton.wait.DeliveryException.Reason;
 import io.baton.wait.WaitRepository.DeliveryRecord;
@@ -40,7 +39,7 @@ public final class WaitService {
     private final Transactions transactions;
     private final WaitRepository waits;
     private final TaskRepository tasks;
-    private final TaskTriggers triggers;
+    private final ReadySignal ready;
     private final TokenKey tokenKey;
     private final String publicUrl;
     private final Map<String, EventSource> sources;
@@ -49,13 +48,13 @@ public final class WaitService {
     private final ObjectMapper json;
 
     /** @param tokenKey the cluster's token key, or {@code null} if none is configured (token waits then fail) */
-    public WaitService(Transactions transactions, WaitRepository waits, TaskRepository tasks, TaskTriggers triggers,
+    public WaitService(Transactions transactions, WaitRepository waits, TaskRepository tasks, ReadySignal ready,
                        TokenKey tokenKey, String publicUrl, Map<String, EventSource> sources, EngineEvents events,
                        Clock clock, ObjectMapper json) {
         this.transactions = transactions;
         this.waits = waits;
         this.tasks = tasks;
-        this.triggers = triggers;
+        this.ready = ready;
         this.tokenKey = tokenKey;
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         this.sources = Map.copyOf(sources);
@@ -249,12 +248,12 @@ public final class WaitService {
         }
         published(receipt);
         if (TIMED_OUT.equals(receipt.status())) {
-            schedule(receipt.tasks(), now);
+            ready.readyNow();
             throw new DeliveryException(Reason.FINISHED, "The wait's deadline passed before this delivery; it "
                     + "timed out.");
         }
         if (DeliveryReceipt.RESUMED.equals(receipt.status())) {
-            schedule(receipt.tasks(), now);
+            ready.readyNow();
             LOG.info("Task {} resumed ({}) by a delivery", receipt.tasks().get(0), outcome);
         }
         return receipt;
@@ -338,12 +337,12 @@ public final class WaitService {
         DeliveryReceipt receipt = beat.receipt();
         if (TIMED_OUT.equals(receipt.status())) {
             published(receipt);
-            schedule(receipt.tasks(), now);
+            ready.readyNow();
             throw new DeliveryException(Reason.FINISHED, "The wait's deadline passed before this heartbeat; it "
                     + "timed out.");
         }
         if (beat.movedTo() != null) {
-            schedule(receipt.tasks(), beat.movedTo());
+            ready.readyAt(beat.movedTo());
         }
         return receipt;
     }
@@ -387,16 +386,37 @@ public final class WaitService {
         if (!receipt.replayed() && DeliveryReceipt.RESUMED.equals(receipt.status())) {
             LOG.info("Event on '{}' resumed tasks {}", source.name(), receipt.tasks());
             published(receipt);
-            schedule(receipt.tasks(), now);
+            ready.readyNow();
         }
         return receipt;
     }
 
     /**
-     * A task firing found its task WAITING: if the wait's deadline has passed, take the timeout path. Returns
-     * whether the task became runnable.
+     * Takes the timeout path for up to {@code limit} waits whose deadline has passed (the dispatcher calls this on
+     * every round; several nodes may: each timeout is a guarded transition). Returns how many timed out.
      */
-    public boolean timeOutIfDue(UUID taskId, Instant now) {
+    public int timeOutDue(Instant now, int limit) {
+        List<UUID> due = transactions.inTransaction(c -> waits.dueDeadlines(c, now, limit));
+        int timedOut = 0;
+        boolean runnable = false;
+        for (UUID taskId : due) {
+            Optional<Boolean> outcome = timeOut(taskId, now);
+            if (outcome.isPresent()) {
+                timedOut++;
+                runnable |= outcome.get();
+            }
+        }
+        if (runnable) {
+            ready.readyNow();
+        }
+        return timedOut;
+    }
+
+    /**
+     * If the task's wait has passed its deadline, take the timeout path: empty if it had not (or was resolved
+     * meanwhile), else whether the task became runnable (or failed, having no timeout step).
+     */
+    private Optional<Boolean> timeOut(UUID taskId, Instant now) {
         Optional<WaitRecord> timedOut = transactions.inTransaction(c -> {
             Optional<WaitRecord> due = waits.timeOutDue(c, taskId, now);
             if (due.isEmpty()) {
@@ -414,12 +434,12 @@ public final class WaitService {
             return due;
         });
         if (timedOut.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         boolean runnable = timedOut.get().timeoutStep() != null;
         LOG.info("Task {} wait {} timed out{}", taskId, timedOut.get().id(), runnable ? "" : "; the task failed");
         published(new DeliveryReceipt(TIMED_OUT, List.of(taskId), timedOut.get().id(), runnable ? null : TASK_FAILED));
-        return runnable;
+        return Optional.of(runnable);
     }
 
     /** Publishes, after commit, the events of a resolution: resumed, timed out, and a task that failed by it. */
@@ -446,13 +466,4 @@ public final class WaitService {
         return tokenKey != null;
     }
 
-    private void schedule(List<UUID> taskIds, Instant at) {
-        for (UUID id : taskIds) {
-            try {
-                triggers.schedule(id, at);
-            } catch (SchedulingException e) {
-                LOG.warn("Task {} resumed but not scheduled ({}); the reconciler will", id, e.getMessage());
-            }
-        }
-    }
 }

@@ -17,8 +17,8 @@ import io.baton.node.BatonNode;
 import io.baton.task.StepRecord;
 import io.baton.task.Task;
 import io.baton.task.TaskRepository;
-import io.baton.task.TaskService;
-import io.baton.task.TaskService.CancelResult;
+import io.baton.execution.TaskService;
+import io.baton.execution.TaskService.CancelResult;
 import io.baton.task.TaskState;
 import io.baton.task.InvalidStartException;
 import io.baton.task.UnknownAgentException;
@@ -424,7 +424,7 @@ class TaskEngineIT {
     }
 
     @Test
-    void theReconcilerRunsATaskThatWasCommittedButNeverScheduled() {
+    void aTaskCommittedWithoutAnyWakeUpRunsAtTheNextPoll() {
         TaskRepository repository = new TaskRepository(db.dataSource(), JsonMappers.create());
         UUID id = UUID.randomUUID();
         repository.insert(id, "simple", json("{\"lost\": true}"), "only", null, Instant.now().minusSeconds(60));
@@ -438,8 +438,10 @@ class TaskEngineIT {
     void theReconcilerTakesBackATaskLeftRunningByANodeThatIsGone() {
         TaskRepository repository = new TaskRepository(db.dataSource(), JsonMappers.create());
         UUID id = UUID.randomUUID();
-        repository.insert(id, "simple", json("{\"orphan\": true}"), "only", null, Instant.now());
-        assertThat(repository.claim(id, "a-node-that-died", Instant.now())).isPresent();
+        // Stored as claimed by a node that is no cluster member: its attempt must be taken over.
+        repository.insert(id, "simple", json("{\"orphan\": true}"), "only", null, Instant.now().plusSeconds(3600));
+        assertThat(db.queryValue("UPDATE baton_task SET state = 'RUNNING', attempt = 1, owner = 'a-node-that-died', "
+                + "wake_at = NULL WHERE id = ? AND state = 'RUNNABLE' RETURNING attempt", id)).isEqualTo(1L);
 
         Task done = awaitState(id, TaskState.SUCCEEDED);
 

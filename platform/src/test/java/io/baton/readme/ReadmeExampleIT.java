@@ -11,7 +11,7 @@ import io.baton.agent.StepOutcome;
 import io.baton.config.BatonConfig;
 import io.baton.json.JsonMappers;
 import io.baton.node.BatonNode;
-import io.baton.task.TaskService;
+import io.baton.execution.TaskService;
 import io.baton.task.TaskState;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;

@@ -150,7 +150,7 @@ class WebhooksIT {
     private String snapshot() {
         return String.valueOf(db.queryValue("""
                 SELECT concat_ws('|',
-                  (SELECT string_agg(id || state || version, ',' ORDER BY id) FROM baton_task),
+                  (SELECT string_agg(id || state || attempt || updated_at, ',' ORDER BY id) FROM baton_task),
                   (SELECT string_agg(id || state || coalesce(deadline::text, ''), ',' ORDER BY id) FROM baton_wait),
                   (SELECT count(*) FROM baton_delivery), (SELECT count(*) FROM baton_inbox))"""));
     }

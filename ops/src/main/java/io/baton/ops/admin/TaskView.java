@@ -3,7 +3,7 @@ package io.baton.ops.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.task.StepRecord;
 import io.baton.task.Task;
-import io.baton.task.TaskService.TaskDetails;
+import io.baton.execution.TaskService.TaskDetails;
 import io.baton.wait.Wait;
 import io.baton.wait.WaitService;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.baton.task;
+package io.baton.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -6,8 +6,13 @@ import io.baton.agent.Agent;
 import io.baton.agent.AgentRegistry;
 import io.baton.event.EngineEvent.Type;
 import io.baton.event.EngineEvents;
-import io.baton.quartz.SchedulingException;
-import io.baton.quartz.TaskTriggers;
+import io.baton.task.InvalidStartException;
+import io.baton.task.ReadySignal;
+import io.baton.task.StepRecord;
+import io.baton.task.Task;
+import io.baton.task.TaskRepository;
+import io.baton.task.TaskState;
+import io.baton.task.UnknownAgentException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -22,15 +27,15 @@ public final class TaskService {
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
     private final TaskRepository tasks;
-    private final TaskTriggers triggers;
+    private final ReadySignal ready;
     private final AgentRegistry agents;
     private final EngineEvents events;
     private final Clock clock;
 
-    public TaskService(TaskRepository tasks, TaskTriggers triggers, AgentRegistry agents, EngineEvents events,
+    public TaskService(TaskRepository tasks, ReadySignal ready, AgentRegistry agents, EngineEvents events,
                        Clock clock) {
         this.tasks = tasks;
-        this.triggers = triggers;
+        this.ready = ready;
         this.agents = agents;
         this.events = events;
         this.clock = clock;
@@ -73,12 +78,7 @@ public final class TaskService {
         Task task = inserted.get();
         events.publish(Type.TASK_STARTED, task.id(), agent.name(), null, null);
         LOG.info("Task {} started for agent '{}'", task.id(), agent.name());
-        try {
-            triggers.schedule(task.id(), now);
-        } catch (SchedulingException e) {
-            // Committed but not scheduled: the reconciler picks it up.
-            LOG.warn("Task {} stored but not scheduled yet ({}); the reconciler will", task.id(), e.getMessage());
-        }
+        ready.readyNow();
         return new StartedTask(task, true);
     }
 
