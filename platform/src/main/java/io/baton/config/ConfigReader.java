@@ -113,6 +113,8 @@ final class ConfigReader {
                 duration(Setting.POLL_INTERVAL, Duration.ofMillis(10)),
                 duration(Setting.RECONCILE_INTERVAL, Duration.ofMillis(100)),
                 duration(Setting.STALE_AFTER, Duration.ofMillis(100)),
+                integer(Setting.MAX_BACKLOG, 0, Integer.MAX_VALUE),
+                integer(Setting.MAX_BACKLOG_PER_AGENT, 0, Integer.MAX_VALUE),
                 faultPoint());
         String agentsDir = raw(Setting.AGENTS_DIR).trim();
         return new BatonConfig(database, http, cluster, path(Setting.DATA_DIR),

@@ -11,11 +11,14 @@ import java.time.Duration;
  * @param reconcileInterval how often the reconciler looks for abandoned tasks
  * @param staleAfter        how long a task may sit RUNNING under this node without running here before the
  *                          reconciler re-queues it
+ * @param maxBacklog        bound on the ready backlog in all (0: none); starts beyond it are refused
+ * @param maxBacklogPerAgent bound on one agent's ready backlog (0: none)
  * @param faultPoint        armed fault point for the chaos suite, or {@code null} (normal operation)
  */
 public record ExecutionConfig(int sliceMaxSteps, Duration sliceMaxTime, Duration pollInterval,
                               Duration reconcileInterval,
-                              Duration staleAfter, FaultPointSpec faultPoint) {
+                              Duration staleAfter, long maxBacklog, long maxBacklogPerAgent,
+                              FaultPointSpec faultPoint) {
 
     /** Halt the process when {@code point} is reached in {@code step} (any step if {@code null}). */
     public record FaultPointSpec(io.baton.execution.FaultPoint point, String step) {

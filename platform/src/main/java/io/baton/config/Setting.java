@@ -73,6 +73,11 @@ public enum Setting {
     STALE_AFTER("BATON_STALE_AFTER", "10s", false,
             "How long a task may stay RUNNING under this node with no thread here running it before the reconciler "
                     + "re-queues it."),
+    MAX_BACKLOG("BATON_MAX_BACKLOG", "100000", false,
+            "Bound on the ready backlog (tasks due but not yet claimed) of the whole cluster; beyond it starts are "
+                    + "refused (HTTP 429 with `Retry-After`, `BacklogFullException` in Java). 0: no bound."),
+    MAX_BACKLOG_PER_AGENT("BATON_MAX_BACKLOG_PER_AGENT", "0", false,
+            "The same bound for each agent's own backlog. 0: no bound."),
     AGENTS_DIR("BATON_AGENTS_DIR", "", false,
             "Directory of agent jars for the server (each with a `META-INF/services/io.baton.agent.AgentProvider`)."),
     FAULT_POINT("BATON_FAULT_POINT", "", false,

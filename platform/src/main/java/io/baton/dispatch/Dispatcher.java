@@ -2,6 +2,7 @@ package io.baton.dispatch;
 
 import io.baton.event.EngineEvent.Type;
 import io.baton.event.EngineEvents;
+import io.baton.execution.BacklogLimit;
 import io.baton.execution.TaskRunner;
 import io.baton.persistence.Database;
 import io.baton.persistence.StoreUnavailableException;
@@ -41,8 +42,11 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     private static final Duration TIMER_HORIZON = Duration.ofMinutes(1);
     private static final int MAX_TIMERS = 100_000;
     private static final int DEADLINE_BATCH = 500;
+    private static final Duration BACKLOG_REFRESH = Duration.ofMillis(250);
 
     private final ReadyQueue queue;
+    private final BacklogLimit backlog;
+    private Instant backlogMeasuredAt = Instant.MIN;
     private final EngineEvents events;
     private final Clock clock;
     private final String node;
@@ -61,9 +65,10 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     private ReadyNotifications notifications;
     private Thread loop;
 
-    public Dispatcher(ReadyQueue queue, EngineEvents events, Clock clock, String node, int workers,
-                      Duration pollInterval) {
+    public Dispatcher(ReadyQueue queue, BacklogLimit backlog, EngineEvents events, Clock clock, String node,
+                      int workers, Duration pollInterval) {
         this.queue = queue;
+        this.backlog = backlog;
         this.events = events;
         this.clock = clock;
         this.node = node;
@@ -148,10 +153,17 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
         }
     }
 
-    /** One round: deadlines, then a claim for every free worker. Whether a full batch suggests more is ready. */
+    /**
+     * One round: the backlog measurement (at most every {@code BACKLOG_REFRESH}), deadlines, then a claim for every
+     * free worker. Whether a full batch suggests more is ready.
+     */
     private boolean dispatchOnce() {
         Instant now = clock.instant();
         timers.headSet(now, true).clear();
+        if (!now.isBefore(backlogMeasuredAt.plus(BACKLOG_REFRESH))) {
+            backlog.measured(queue.backlog(now));
+            backlogMeasuredAt = now;
+        }
         waits.timeOutDue(now, DEADLINE_BATCH);
         int available = free.availablePermits();
         if (available == 0) {

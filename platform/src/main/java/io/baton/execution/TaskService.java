@@ -28,14 +28,16 @@ public final class TaskService {
 
     private final TaskRepository tasks;
     private final ReadySignal ready;
+    private final BacklogLimit backlog;
     private final AgentRegistry agents;
     private final EngineEvents events;
     private final Clock clock;
 
-    public TaskService(TaskRepository tasks, ReadySignal ready, AgentRegistry agents, EngineEvents events,
+    public TaskService(TaskRepository tasks, ReadySignal ready, BacklogLimit backlog, AgentRegistry agents, EngineEvents events,
                        Clock clock) {
         this.tasks = tasks;
         this.ready = ready;
+        this.backlog = backlog;
         this.agents = agents;
         this.events = events;
         this.clock = clock;
@@ -57,6 +59,7 @@ public final class TaskService {
      *
      * @throws UnknownAgentException if no such agent is registered on this node
      * @throws InvalidStartException if the idempotency key is blank or too long
+     * @throws BacklogFullException if the ready backlog is at its bound (nothing was stored; start again later)
      */
     public StartedTask start(String agentName, JsonNode input, String idempotencyKey) {
         Agent agent = agents.find(agentName).orElseThrow(() -> new UnknownAgentException(agentName,
@@ -67,6 +70,13 @@ public final class TaskService {
                     + " characters and not blank");
         }
         JsonNode safeInput = input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
+        if (idempotencyKey != null) {
+            Optional<Task> existing = tasks.findByIdempotencyKey(agent.name(), idempotencyKey);
+            if (existing.isPresent()) {
+                return new StartedTask(existing.get(), false); // answered even when the backlog is full
+            }
+        }
+        backlog.admit(agent.name());
         Instant now = clock.instant();
         Optional<Task> inserted = tasks.insert(UUID.randomUUID(), agent.name(), safeInput, agent.firstStep().name(),
                 idempotencyKey, now);

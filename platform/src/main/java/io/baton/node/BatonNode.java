@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import io.baton.quartz.ClusterSchedulerFactory;
 import io.baton.dispatch.Dispatcher;
+import io.baton.execution.BacklogLimit;
+import io.micrometer.core.instrument.Gauge;
 import io.baton.task.ReadyQueue;
 import io.baton.task.TaskRepository;
 import io.baton.execution.TaskService;
@@ -60,6 +62,7 @@ public final class BatonNode implements AutoCloseable {
     private final Database database;
     private final Scheduler scheduler;
     private final Dispatcher dispatcher;
+    private final BacklogLimit backlog;
     private final TaskRunner runner;
     private final Reconciler reconciler;
     private final TaskService tasks;
@@ -70,7 +73,7 @@ public final class BatonNode implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
-                      Dispatcher dispatcher, TaskRunner runner, Reconciler reconciler, TaskService tasks,
+                      Dispatcher dispatcher, BacklogLimit backlog, TaskRunner runner, Reconciler reconciler, TaskService tasks,
                       AgentRegistry agents, WaitService waits, PrometheusMeterRegistry metrics, ObjectMapper json) {
         this.waits = waits;
         this.config = config;
@@ -78,6 +81,7 @@ public final class BatonNode implements AutoCloseable {
         this.database = database;
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
+        this.backlog = backlog;
         this.runner = runner;
         this.reconciler = reconciler;
         this.tasks = tasks;
@@ -185,8 +189,14 @@ public final class BatonNode implements AutoCloseable {
             TaskRepository repository = new TaskRepository(database.dataSource(), json);
             Scheduler scheduler = ClusterSchedulerFactory.create(config.cluster(), database.dataSource(),
                     config.quartzOverrides());
-            dispatcher = new Dispatcher(new ReadyQueue(database.dataSource(), repository), events, builder.clock,
-                    nodeId, config.cluster().workerThreads(), config.execution().pollInterval());
+            BacklogLimit backlog = new BacklogLimit(config.execution().maxBacklog(),
+                    config.execution().maxBacklogPerAgent(), builder.clock);
+            Gauge.builder("baton.queue.lag", backlog, b -> b.queueLag().toNanos() / 1e9).baseUnit("seconds")
+                    .description("How long the oldest due task has waited for a worker").register(metrics);
+            Gauge.builder("baton.backlog", backlog, BacklogLimit::total).baseUnit("tasks")
+                    .description("Tasks due and not yet claimed, cluster-wide").register(metrics);
+            dispatcher = new Dispatcher(new ReadyQueue(database.dataSource(), repository), backlog, events,
+                    builder.clock, nodeId, config.cluster().workerThreads(), config.execution().pollInterval());
             Transactions transactions = new Transactions(database.dataSource());
             Optional<TokenKey> tokenKey = TokenKeys.resolve(config);
             if (tokenKey.isEmpty()) {
@@ -204,14 +214,14 @@ public final class BatonNode implements AutoCloseable {
                     builder.clock, nodeId, json, waits, transactions);
             Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,
                     config.execution(), builder.clock, nodeId, config.cluster().name());
-            TaskService tasks = new TaskService(repository, dispatcher, agents, events, builder.clock);
+            TaskService tasks = new TaskService(repository, dispatcher, backlog, agents, events, builder.clock);
             scheduler.start(); // first check-in: re-queues what this node's id left running before
             dispatcher.start(runner, waits, database);
             reconciler.start();
             LOG.info("Node {} started in cluster '{}' on {} with agents {}", nodeId, config.cluster().name(),
                     Database.withoutQuery(url), agents.all().stream().map(Agent::name).toList());
-            return new BatonNode(config, embedded, database, scheduler, dispatcher, runner, reconciler, tasks,
-                    agents, waits, metrics, json);
+            return new BatonNode(config, embedded, database, scheduler, dispatcher, backlog, runner, reconciler,
+                    tasks, agents, waits, metrics, json);
         } catch (SchedulerException e) {
             closeQuietly(dispatcher, runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);
@@ -276,6 +286,11 @@ public final class BatonNode implements AutoCloseable {
     /** Waits: resume tokens, deliveries, events, heartbeats. */
     public WaitService waits() {
         return waits;
+    }
+
+    /** The ready backlog as last measured, and the bound starts are held against. */
+    public BacklogLimit backlog() {
+        return backlog;
     }
 
     /** The agents this node runs. */

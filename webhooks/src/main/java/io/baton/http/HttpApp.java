@@ -1,6 +1,7 @@
 package io.baton.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.execution.BacklogFullException;
 import io.baton.persistence.StoreConflictException;
 import io.baton.persistence.StoreRejectedException;
 import io.baton.persistence.StoreUnavailableException;
@@ -59,6 +60,11 @@ public final class HttpApp {
             });
             config.routes.exception(UnknownAgentException.class, (e, ctx) ->
                     problem(ctx, 422, "Unknown Agent", e.getMessage() + "."));
+            config.routes.exception(BacklogFullException.class, (e, ctx) -> {
+                ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+                problem(ctx, 429, "Too Many Requests", "Not started: " + e.getMessage() + "; retry after "
+                        + Math.max(1, e.retryAfter().toSeconds()) + " s.");
+            });
             config.routes.exception(InvalidStartException.class, (e, ctx) ->
                     problem(ctx, 400, "Bad Request", e.getMessage() + "."));
             config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
