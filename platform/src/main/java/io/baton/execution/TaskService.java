@@ -13,6 +13,8 @@ import io.baton.task.Task;
 import io.baton.task.TaskRepository;
 import io.baton.task.TaskState;
 import io.baton.task.UnknownAgentException;
+import io.baton.persistence.Transactions;
+import io.baton.wait.WaitRepository;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -27,15 +29,20 @@ public final class TaskService {
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
     private final TaskRepository tasks;
+    private final WaitRepository waits;
+    private final Transactions transactions;
     private final ReadySignal ready;
     private final BacklogLimit backlog;
     private final AgentRegistry agents;
     private final EngineEvents events;
     private final Clock clock;
 
-    public TaskService(TaskRepository tasks, ReadySignal ready, BacklogLimit backlog, AgentRegistry agents, EngineEvents events,
+    public TaskService(TaskRepository tasks, WaitRepository waits, Transactions transactions, ReadySignal ready,
+                       BacklogLimit backlog, AgentRegistry agents, EngineEvents events,
                        Clock clock) {
         this.tasks = tasks;
+        this.waits = waits;
+        this.transactions = transactions;
         this.ready = ready;
         this.backlog = backlog;
         this.agents = agents;
@@ -100,7 +107,16 @@ public final class TaskService {
      * Cancels a task in any non-terminal state. A step running right now finishes, but its checkpoint is rejected.
      */
     public CancelResult cancel(UUID id) {
-        if (tasks.cancel(id, clock.instant())) {
+        Instant now = clock.instant();
+        boolean cancelled = transactions.inTransaction(c -> {
+            waits.lockUnresolved(c, id); // waits before the task, the order deliveries lock them in: no deadlock
+            if (!tasks.cancel(c, id, now)) {
+                return false;
+            }
+            waits.cancelUnresolved(c, id, now); // their tokens answer 410 from now on
+            return true;
+        });
+        if (cancelled) {
             Task task = tasks.find(id).orElseThrow();
             LOG.info("Task {} cancelled", id);
             events.publish(Type.TASK_FINISHED, id, task.agent(), null, TaskState.CANCELLED.name());

@@ -208,13 +208,15 @@ public final class BatonNode implements AutoCloseable {
                     throw new NodeStartException("two event sources are named '" + source.name() + "'", null);
                 }
             }
-            WaitService waits = new WaitService(transactions, new WaitRepository(json), repository, dispatcher,
+            WaitRepository waitRepository = new WaitRepository(json);
+            WaitService waits = new WaitService(transactions, waitRepository, repository, dispatcher,
                     tokenKey.orElse(null), config.http().publicUrl(), sources, events, builder.clock, json);
-            runner = new TaskRunner(repository, dispatcher, agents, events, faultInjector(builder), config.execution(),
-                    builder.clock, nodeId, json, waits, transactions);
+            runner = new TaskRunner(new TaskRunner.Wiring(repository, waitRepository, waits, transactions, dispatcher,
+                    events, faultInjector(builder)), agents, config.execution(), builder.clock, nodeId, json);
             Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,
                     config.execution(), builder.clock, nodeId, config.cluster().name());
-            TaskService tasks = new TaskService(repository, dispatcher, backlog, agents, events, builder.clock);
+            TaskService tasks = new TaskService(repository, waitRepository, transactions, dispatcher, backlog, agents,
+                    events, builder.clock);
             scheduler.start(); // first check-in: re-queues what this node's id left running before
             dispatcher.start(runner, waits, database);
             reconciler.start();

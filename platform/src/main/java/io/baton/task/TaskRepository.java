@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.persistence.JsonColumns;
 import io.baton.persistence.StoreException;
-import io.baton.persistence.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,16 +70,6 @@ public final class TaskRepository {
     private static final String EXTEND_WAITING = """
             UPDATE baton_task SET wake_at = ?, updated_at = ? WHERE id = ? AND state = 'WAITING'""";
 
-    private static final String REVOKE_PENDING_WAITS = """
-            UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ? WHERE task_id = ? AND state = 'PENDING'""";
-
-    private static final String LOCK_WAITS = """
-            SELECT id FROM baton_wait WHERE task_id = ? AND state IN ('PENDING', 'OPEN') ORDER BY id FOR UPDATE""";
-
-    private static final String REVOKE_WAITS = """
-            UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ?
-             WHERE task_id = ? AND state IN ('PENDING', 'OPEN')""";
-
     private static final String INSERT_STEP = """
             INSERT INTO baton_step (task_id, seq, step_name, outcome, tries, attempt, node, started_at, finished_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
@@ -111,12 +100,10 @@ public final class TaskRepository {
              LIMIT ?""";
 
     private final DataSource dataSource;
-    private final Transactions transactions;
     private final JsonColumns columns;
 
     public TaskRepository(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
-        this.transactions = new Transactions(dataSource);
         this.columns = new JsonColumns(json);
     }
 
@@ -163,19 +150,15 @@ public final class TaskRepository {
     }
 
     /**
-     * Writes a step's checkpoint: the task row and the step row in one transaction, only if {@code attempt} still
-     * owns the running task. Returns the new step sequence, or empty when the attempt was fenced out.
+     * The checkpoint's writes (task row and step row) on the caller's transaction, only if the run's attempt still
+     * owns the running task. Returns the new step sequence, or empty when the attempt was fenced out (nothing
+     * written).
      */
-    public Optional<Integer> checkpoint(Checkpoint c) {
-        // A fenced checkpoint writes nothing: the guarded update matched no row, so there is nothing to roll back.
-        return transactions.inTransaction(connection -> checkpoint(connection, c));
-    }
-
-    /** The checkpoint's writes on the caller's transaction (which may add wait rows); empty when fenced out. */
     public Optional<Integer> checkpoint(Connection connection, Checkpoint c) throws SQLException {
         if (c.newState() != TaskState.RUNNING) { // RUNNING means "go on in this slice": no state change
             TaskState.require(TaskState.RUNNING, c.newState());
         }
+        StepRun run = c.run();
         int seq;
         try (PreparedStatement ps = connection.prepareStatement(CHECKPOINT)) {
             ps.setString(1, c.newState().name());
@@ -183,11 +166,11 @@ public final class TaskRepository {
             ps.setString(3, c.nextStep());
             ps.setString(4, columns.write(c.result()));
             ps.setString(5, columns.write(c.error()));
-            ps.setTimestamp(6, c.wakeAt() == null ? null : Timestamp.from(c.wakeAt()));
-            ps.setTimestamp(7, c.newState().isTerminal() ? Timestamp.from(c.finishedAt()) : null);
-            ps.setTimestamp(8, Timestamp.from(c.finishedAt()));
-            ps.setObject(9, c.taskId());
-            ps.setLong(10, c.attempt());
+            ps.setTimestamp(6, JsonColumns.timestamp(c.wakeAt()));
+            ps.setTimestamp(7, c.newState().isTerminal() ? Timestamp.from(c.at()) : null);
+            ps.setTimestamp(8, Timestamp.from(c.at()));
+            ps.setObject(9, run.taskId());
+            ps.setLong(10, run.attempt());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -196,23 +179,16 @@ public final class TaskRepository {
             }
         }
         try (PreparedStatement ps = connection.prepareStatement(INSERT_STEP)) {
-            ps.setObject(1, c.taskId());
+            ps.setObject(1, run.taskId());
             ps.setInt(2, seq);
-            ps.setString(3, c.stepName());
+            ps.setString(3, run.stepName());
             ps.setString(4, c.outcome());
-            ps.setInt(5, c.tries());
-            ps.setLong(6, c.attempt());
-            ps.setString(7, c.node());
-            ps.setTimestamp(8, Timestamp.from(c.startedAt()));
-            ps.setTimestamp(9, Timestamp.from(c.finishedAt()));
+            ps.setInt(5, run.tries());
+            ps.setLong(6, run.attempt());
+            ps.setString(7, run.node());
+            ps.setTimestamp(8, Timestamp.from(run.startedAt()));
+            ps.setTimestamp(9, Timestamp.from(c.at()));
             ps.executeUpdate();
-        }
-        if (c.revokesPendingWait()) {
-            try (PreparedStatement ps = connection.prepareStatement(REVOKE_PENDING_WAITS)) {
-                ps.setTimestamp(1, Timestamp.from(c.finishedAt()));
-                ps.setObject(2, c.taskId());
-                ps.executeUpdate();
-            }
         }
         return Optional.of(seq);
     }
@@ -266,31 +242,18 @@ public final class TaskRepository {
     }
 
     /**
-     * Any non-terminal state -> CANCELLED, revoking the task's waits (and so their tokens) in the same transaction.
-     * A running attempt's later checkpoint is then fenced out.
+     * Any non-terminal state -> CANCELLED, on the caller's transaction (which revokes the task's waits with it). A
+     * running attempt's later checkpoint is then fenced out. False if the task had already finished (or is unknown).
      */
-    public boolean cancel(UUID id, Instant now) {
+    public boolean cancel(Connection connection, UUID id, Instant now) throws SQLException {
         String[] from = TaskState.sourcesOf(TaskState.CANCELLED).stream().map(Enum::name).toArray(String[]::new);
-        return transactions.inTransaction(connection -> {
-            try (PreparedStatement lockWaits = connection.prepareStatement(LOCK_WAITS);
-                 PreparedStatement cancel = connection.prepareStatement(CANCEL);
-                 PreparedStatement revoke = connection.prepareStatement(REVOKE_WAITS)) {
-                // Waits before the task, the order deliveries lock them in: no deadlock between the two.
-                lockWaits.setObject(1, id);
-                lockWaits.executeQuery().close();
-                cancel.setTimestamp(1, Timestamp.from(now));
-                cancel.setTimestamp(2, Timestamp.from(now));
-                cancel.setObject(3, id);
-                cancel.setArray(4, connection.createArrayOf("text", from));
-                if (cancel.executeUpdate() == 0) {
-                    return false;
-                }
-                revoke.setTimestamp(1, Timestamp.from(now));
-                revoke.setObject(2, id);
-                revoke.executeUpdate();
-                return true;
-            }
-        });
+        try (PreparedStatement cancel = connection.prepareStatement(CANCEL)) {
+            cancel.setTimestamp(1, Timestamp.from(now));
+            cancel.setTimestamp(2, Timestamp.from(now));
+            cancel.setObject(3, id);
+            cancel.setArray(4, connection.createArrayOf("text", from));
+            return cancel.executeUpdate() == 1;
+        }
     }
 
     public List<StepRecord> steps(UUID taskId) {

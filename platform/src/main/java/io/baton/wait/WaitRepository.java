@@ -53,12 +53,17 @@ public final class WaitRepository {
 
     private static final String RESOLVE = """
             UPDATE baton_wait SET state = ?, payload = ?::jsonb, payload_hash = ?, resolved_at = ?
-             WHERE id = ? AND state = 'OPEN'""";
+             WHERE id = ? AND state = ANY(?)""";
 
-    private static final String TIME_OUT_DUE = """
-            UPDATE baton_wait SET state = 'TIMED_OUT', resolved_at = ?
-             WHERE task_id = ? AND state = 'OPEN' AND deadline <= ?
-            RETURNING\s""" + COLUMNS;
+    private static final String OPEN_DUE_FOR_UPDATE = "SELECT " + COLUMNS
+            + " FROM baton_wait WHERE task_id = ? AND state = 'OPEN' AND deadline <= ? FOR UPDATE";
+
+    /** The task's unresolved waits, locked: a cancellation locks them before the task, as deliveries do. */
+    private static final String LOCK_UNRESOLVED = """
+            SELECT id FROM baton_wait WHERE task_id = ? AND state = ANY(?) ORDER BY id FOR UPDATE""";
+
+    private static final String CANCEL = """
+            UPDATE baton_wait SET state = 'CANCELLED', resolved_at = ? WHERE task_id = ? AND state = ANY(?)""";
 
     /** Tasks whose open wait's deadline has passed, earliest first (index baton_wait_deadlines). */
     private static final String DUE_DEADLINES = """
@@ -192,7 +197,7 @@ public final class WaitRepository {
         }
     }
 
-    /** OPEN -> {@code state}; false if the wait was not open any more. */
+    /** OPEN -> {@code state} (a resolution); false if the wait was not open any more. */
     public boolean resolve(Connection c, UUID waitId, WaitState state, JsonNode payload, String payloadHash,
                            Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(RESOLVE)) {
@@ -201,17 +206,45 @@ public final class WaitRepository {
             ps.setString(3, payloadHash);
             ps.setTimestamp(4, Timestamp.from(now));
             ps.setObject(5, waitId);
+            ps.setArray(6, c.createArrayOf("text", WaitState.sourcesOf(state)));
             return ps.executeUpdate() == 1;
         }
     }
 
-    /** OPEN -> TIMED_OUT for the task's wait whose deadline has passed, if any. */
-    public Optional<WaitRecord> timeOutDue(Connection c, UUID taskId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(TIME_OUT_DUE)) {
+    /** The task's open wait whose deadline has passed, locked, if any. */
+    public Optional<WaitRecord> openDueForUpdate(Connection c, UUID taskId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(OPEN_DUE_FOR_UPDATE)) {
+            ps.setObject(1, taskId);
+            ps.setTimestamp(2, Timestamp.from(now));
+            return one(ps);
+        }
+    }
+
+    /** Locks the task's unresolved waits (before its task row, in the order deliveries lock). */
+    public void lockUnresolved(Connection c, UUID taskId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LOCK_UNRESOLVED)) {
+            ps.setObject(1, taskId);
+            ps.setArray(2, c.createArrayOf("text", WaitState.sourcesOf(WaitState.CANCELLED)));
+            ps.executeQuery().close();
+        }
+    }
+
+    /** PENDING | OPEN -> CANCELLED for all the task's waits: their tokens answer 410 from now on. */
+    public void cancelUnresolved(Connection c, UUID taskId, Instant now) throws SQLException {
+        cancel(c, taskId, WaitState.sourcesOf(WaitState.CANCELLED), now);
+    }
+
+    /** PENDING -> CANCELLED: a link the step minted but did not wait on is revoked with its checkpoint. */
+    public void cancelPending(Connection c, UUID taskId, Instant now) throws SQLException {
+        cancel(c, taskId, new String[] {WaitState.PENDING.name()}, now);
+    }
+
+    private void cancel(Connection c, UUID taskId, String[] from, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CANCEL)) {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setObject(2, taskId);
-            ps.setTimestamp(3, Timestamp.from(now));
-            return one(ps);
+            ps.setArray(3, c.createArrayOf("text", from));
+            ps.executeUpdate();
         }
     }
 

@@ -3,11 +3,11 @@ package io.baton.wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.baton.event.EngineEvent.Type;
 import io.baton.event.EngineEvents;
 import io.baton.persistence.Transactions;
 import io.baton.signature.StandardWebhooksScheme;
 import io.baton.signature.Verification;
+import io.baton.task.Checkpoint;
 import io.baton.task.ReadySignal;
 import io.baton.task.TaskRepository;
 import io.baton.wait.DeliveryException.Reason;
@@ -43,9 +43,9 @@ public final class WaitService {
     private final TokenKey tokenKey;
     private final String publicUrl;
     private final Map<String, EventSource> sources;
-    private final EngineEvents events;
     private final Clock clock;
     private final ObjectMapper json;
+    private final WaitResolver resolver;
 
     /** @param tokenKey the cluster's token key, or {@code null} if none is configured (token waits then fail) */
     public WaitService(Transactions transactions, WaitRepository waits, TaskRepository tasks, ReadySignal ready,
@@ -58,9 +58,9 @@ public final class WaitService {
         this.tokenKey = tokenKey;
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         this.sources = Map.copyOf(sources);
-        this.events = events;
         this.clock = clock;
         this.json = json;
+        this.resolver = new WaitResolver(waits, tasks, events, json);
     }
 
     public Optional<EventSource> source(String name) {
@@ -93,20 +93,72 @@ public final class WaitService {
         return new ResumeLink(token.value(), publicUrl + "/hooks/" + token.value());
     }
 
-    /** What opening a wait in a checkpoint transaction led to. */
-    public record Opened(WaitRecord record, Optional<InboxItem> consumed) {
+    /** How entering a wait went. */
+    public enum Entry {
+        /** The checkpoint was fenced out: the attempt had been superseded; nothing was written. */
+        FENCED,
+        /** The task waits until its deadline. */
+        WAITING,
+        /** A delivery that arrived early resumed it at once: the task is runnable. */
+        RESUMED_AT_ONCE,
+        /** A delivery that arrived early failed it at once (a failure without a failure step). */
+        FAILED_AT_ONCE
     }
 
     /**
-     * Opens the wait inside the checkpoint's transaction and consumes a delivery that arrived early, if any. The
-     * caller then either resolves it at once ({@link #resolveInTransaction}) or schedules the deadline.
+     * A step's checkpoint into WAITING and the opening of its wait, in one transaction; a delivery that arrived early
+     * is consumed then, and resolves the wait at once.
+     *
+     * @param checkpoint the step's WAITING checkpoint; its wake-up time is the wait's deadline
+     * @param wait       the wait, its resume step resolved
+     * @throws IllegalArgumentException if the wait names no registered event source
+     * @throws IllegalStateException if the wait was already opened, or a token wait has no token key here
      */
-    public Opened open(Connection c, UUID taskId, int seq, Wait wait, Instant now) throws SQLException {
+    public Entry enter(Checkpoint checkpoint, Wait wait) {
+        UUID taskId = checkpoint.run().taskId();
+        Instant now = checkpoint.at();
+        record Entered(Entry entry, WaitState outcome, UUID waitId, WaitResolver.Effect effect) {
+        }
+        Entered entered = transactions.inTransaction(c -> {
+            Optional<Integer> seq = tasks.checkpoint(c, checkpoint);
+            if (seq.isEmpty()) {
+                return new Entered(Entry.FENCED, null, null, null);
+            }
+            Opened opened = open(c, taskId, seq.get(), wait, now, checkpoint.wakeAt());
+            if (opened.consumed().isEmpty()) {
+                return new Entered(Entry.WAITING, null, opened.record().id(), null);
+            }
+            InboxItem early = opened.consumed().get();
+            WaitState outcome = WaitState.valueOf(early.outcome());
+            WaitResolver.Effect effect = resolver.resolve(c, opened.record(), outcome, early.payload(),
+                    early.payloadHash(), now);
+            return new Entered(effect == WaitResolver.Effect.TASK_RUNNABLE ? Entry.RESUMED_AT_ONCE
+                    : Entry.FAILED_AT_ONCE, outcome, opened.record().id(), effect);
+        });
+        if (entered.effect() != null) {
+            resolver.published(entered.outcome(), taskId, entered.waitId(), entered.effect());
+            LOG.info("Task {} {} at once by a delivery that arrived early", taskId,
+                    entered.entry() == Entry.RESUMED_AT_ONCE ? "resumed" : "failed");
+        }
+        if (entered.entry() == Entry.RESUMED_AT_ONCE) {
+            ready.readyNow();
+        } else if (entered.entry() == Entry.WAITING) {
+            ready.readyAt(checkpoint.wakeAt());
+        }
+        return entered.entry();
+    }
+
+    /** What opening a wait in a checkpoint transaction led to. */
+    private record Opened(WaitRecord record, Optional<InboxItem> consumed) {
+    }
+
+    /** Opens the wait inside the checkpoint's transaction and consumes a delivery that arrived early, if any. */
+    private Opened open(Connection c, UUID taskId, int seq, Wait wait, Instant now, Instant deadline)
+            throws SQLException {
         if (wait.kind() == Wait.Kind.EVENT && !sources.containsKey(wait.source())) {
             throw new IllegalArgumentException("no event source named '" + wait.source() + "' is registered");
         }
         String tokenHash = wait.kind() == Wait.Kind.TOKEN ? token(taskId, seq).sha256Hex() : null;
-        Instant deadline = now.plus(wait.timeout());
         Instant maxDeadline = wait.maxTimeout() == null ? deadline : now.plus(wait.maxTimeout());
         if (wait.kind() == Wait.Kind.EVENT) {
             waits.lock(c, "event:" + wait.source() + ":" + wait.correlationKey());
@@ -137,34 +189,6 @@ public final class WaitService {
         } catch (DeliveryException e) {
             return false;
         }
-    }
-
-    /**
-     * Resolves an OPEN wait and moves its WAITING task on, in the caller's transaction. Returns whether the task
-     * became runnable (false when it failed or the wait was no longer open). Publishes nothing: events go out after
-     * the caller commits ({@link #published}).
-     */
-    public boolean resolveInTransaction(Connection c, WaitRecord wait, WaitState outcome, JsonNode payload,
-                                        String payloadHash, Instant now) throws SQLException {
-        if (!waits.resolve(c, wait.id(), outcome, payload, payloadHash, now)) {
-            return false;
-        }
-        String next = switch (outcome) {
-            case RESUMED -> wait.resumeStep();
-            case TIMED_OUT -> wait.timeoutStep();
-            case FAILED -> wait.failureStep();
-            default -> throw new IllegalArgumentException("not a resolution: " + outcome);
-        };
-        if (next == null && outcome != WaitState.RESUMED) {
-            ObjectNode error = json.createObjectNode();
-            error.put("type", outcome == WaitState.TIMED_OUT ? "WaitTimedOut" : "WaitFailed");
-            error.put("message", outcome == WaitState.TIMED_OUT
-                    ? "the wait's deadline " + wait.deadline() + " passed"
-                    : "the wait was failed: " + payload.path("reason").asText());
-            tasks.failWaiting(c, wait.taskId(), error, now);
-            return false;
-        }
-        return tasks.resumeWaiting(c, wait.taskId(), next, payload, now);
     }
 
     /** A JSON body delivered to a resume token. */
@@ -224,12 +248,11 @@ public final class WaitService {
                 case OPEN -> {
                     if (!wait.deadline().isAfter(now)) {
                         // The deadline won the race: take the timeout path now, and refuse this delivery.
-                        boolean runnable = resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
-                        return new DeliveryReceipt(TIMED_OUT, task, wait.id(), runnable ? null : TASK_FAILED);
+                        return receipt(TIMED_OUT, wait,
+                                resolver.resolve(c, wait, WaitState.TIMED_OUT, null, null, now));
                     }
-                    boolean runnable = resolveInTransaction(c, wait, outcome, payload, payloadHash, now);
-                    DeliveryReceipt resumed = new DeliveryReceipt(DeliveryReceipt.RESUMED, task, wait.id(),
-                            runnable ? null : TASK_FAILED);
+                    DeliveryReceipt resumed = receipt(DeliveryReceipt.RESUMED, wait,
+                            resolver.resolve(c, wait, outcome, payload, payloadHash, now));
                     waits.insertDelivery(c, TOKEN_SOURCE, logKey, payloadHash, resumed, now);
                     return resumed;
                 }
@@ -319,9 +342,8 @@ public final class WaitService {
             }
             List<UUID> task = List.of(wait.taskId());
             if (!wait.deadline().isAfter(now)) {
-                boolean runnable = resolveInTransaction(c, wait, WaitState.TIMED_OUT, null, null, now);
-                return new Beat(new DeliveryReceipt(TIMED_OUT, task, wait.id(), runnable ? null : TASK_FAILED),
-                        null);
+                return new Beat(receipt(TIMED_OUT, wait,
+                        resolver.resolve(c, wait, WaitState.TIMED_OUT, null, null, now)), null);
             }
             Instant wanted = now.plusMillis(wait.timeoutMillis());
             Instant deadline = wanted.isAfter(wait.maxDeadline()) ? wait.maxDeadline() : wanted;
@@ -367,8 +389,8 @@ public final class WaitService {
             }
             List<UUID> resumed = new ArrayList<>();
             for (WaitRecord wait : waits.openForEventForUpdate(c, source.name(), correlationKey)) {
-                if (wait.deadline().isAfter(now)
-                        && resolveInTransaction(c, wait, WaitState.RESUMED, payload, payloadHash, now)) {
+                if (wait.deadline().isAfter(now) && resolver.resolve(c, wait, WaitState.RESUMED, payload, payloadHash,
+                        now) == WaitResolver.Effect.TASK_RUNNABLE) {
                     resumed.add(wait.taskId());
                 }
             }
@@ -417,42 +439,34 @@ public final class WaitService {
      * meanwhile), else whether the task became runnable (or failed, having no timeout step).
      */
     private Optional<Boolean> timeOut(UUID taskId, Instant now) {
-        Optional<WaitRecord> timedOut = transactions.inTransaction(c -> {
-            Optional<WaitRecord> due = waits.timeOutDue(c, taskId, now);
-            if (due.isEmpty()) {
-                return Optional.empty();
-            }
-            // already TIMED_OUT in this transaction: move the task along the timeout path
-            if (due.get().timeoutStep() != null) {
-                tasks.resumeWaiting(c, taskId, due.get().timeoutStep(), null, now);
-            } else {
-                ObjectNode error = json.createObjectNode();
-                error.put("type", "WaitTimedOut");
-                error.put("message", "the wait's deadline " + due.get().deadline() + " passed");
-                tasks.failWaiting(c, taskId, error, now);
-            }
-            return due;
+        DeliveryReceipt timedOut = transactions.inTransaction(c -> {
+            Optional<WaitRecord> due = waits.openDueForUpdate(c, taskId, now);
+            return due.isEmpty() ? null
+                    : receipt(TIMED_OUT, due.get(), resolver.resolve(c, due.get(), WaitState.TIMED_OUT, null, null,
+                    now));
         });
-        if (timedOut.isEmpty()) {
+        if (timedOut == null) {
             return Optional.empty();
         }
-        boolean runnable = timedOut.get().timeoutStep() != null;
-        LOG.info("Task {} wait {} timed out{}", taskId, timedOut.get().id(), runnable ? "" : "; the task failed");
-        published(new DeliveryReceipt(TIMED_OUT, List.of(taskId), timedOut.get().id(), runnable ? null : TASK_FAILED));
+        boolean runnable = !TASK_FAILED.equals(timedOut.detail());
+        LOG.info("Task {} wait {} timed out{}", taskId, timedOut.waitId(), runnable ? "" : "; the task failed");
+        published(timedOut);
         return Optional.of(runnable);
     }
 
-    /** Publishes, after commit, the events of a resolution: resumed, timed out, and a task that failed by it. */
+    /** A token wait's receipt for a resolution in this transaction: {@code detail} says when it failed the task. */
+    private static DeliveryReceipt receipt(String status, WaitRecord wait, WaitResolver.Effect effect) {
+        return new DeliveryReceipt(status, List.of(wait.taskId()), wait.id(),
+                effect == WaitResolver.Effect.TASK_FAILED ? TASK_FAILED : null);
+    }
+
+    /** Publishes, after commit, the events of the resolutions a receipt records. */
     private void published(DeliveryReceipt receipt) {
+        WaitState outcome = TIMED_OUT.equals(receipt.status()) ? WaitState.TIMED_OUT : WaitState.RESUMED;
+        WaitResolver.Effect effect = TASK_FAILED.equals(receipt.detail()) ? WaitResolver.Effect.TASK_FAILED
+                : WaitResolver.Effect.TASK_RUNNABLE;
         for (UUID task : receipt.tasks()) {
-            if (DeliveryReceipt.RESUMED.equals(receipt.status())) {
-                events.publish(Type.TASK_RESUMED, task, null, null, "wait " + receipt.waitId());
-            } else if (TIMED_OUT.equals(receipt.status())) {
-                events.publish(Type.WAIT_TIMED_OUT, task, null, null, "wait " + receipt.waitId());
-            }
-            if (TASK_FAILED.equals(receipt.detail())) {
-                events.publish(Type.TASK_FINISHED, task, null, null, "FAILED");
-            }
+            resolver.published(outcome, task, receipt.waitId(), effect);
         }
     }
 
