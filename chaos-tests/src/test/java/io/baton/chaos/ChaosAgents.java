@@ -8,7 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import io.baton.wait.Wait;
+import io.baton.agent.Wait;
 import java.time.Duration;
 import java.util.List;
 

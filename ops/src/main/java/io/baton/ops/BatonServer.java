@@ -34,9 +34,10 @@ public final class BatonServer implements AutoCloseable {
     /** Starts a node with the agents found by {@link AgentLoader} and serves its HTTP surfaces. */
     public static BatonServer start(BatonConfig config) {
         List<Agent> agents = AgentLoader.load(config.agentsDir());
-        AdminApiKey apiKey = AdminApiKey.resolve(config);
         BatonNode node = BatonNode.builder(config).agents(agents).start();
+        AdminApiKey apiKey = null;
         try {
+            apiKey = AdminApiKey.resolve(config);
             JsonBody bodies = new JsonBody();
             Javalin http = HttpApp.create(node.json(), List.of(
                             new HealthRoutes(node),
@@ -50,6 +51,9 @@ public final class BatonServer implements AutoCloseable {
             }
             return new BatonServer(node, http, apiKey);
         } catch (RuntimeException e) {
+            if (apiKey != null) {
+                apiKey.discardGenerated(); // never shown: the next start generates (and shows) a new one
+            }
             node.close();
             throw e;
         }

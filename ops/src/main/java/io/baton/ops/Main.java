@@ -78,6 +78,8 @@ public final class Main {
             printWelcome(server);
             String received = signal.await();
             out.println("baton: " + received + " received, draining node " + server.node().nodeId());
+        } catch (ConfigException e) {
+            return configError(e); // a setting only the node can judge (an event source, a fault point)
         } catch (DatabaseUnavailableException | MigrationException | NodeStartException e) {
             err.println("baton: " + e.getMessage());
             return EXIT_FAILED;

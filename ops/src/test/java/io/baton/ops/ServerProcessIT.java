@@ -31,13 +31,21 @@ class ServerProcessIT {
     Path work;
 
     @Test
-    void aMalformedDatabaseUrlStopsStartUpWithOneLineNamingTheSetting() throws Exception {
+    void aMalformedSettingStopsStartUpWithOneLineNamingItBeforeAnythingStarts() throws Exception {
         try (ServerProcess server = ServerProcess.start(work, Map.of("BATON_DB_URL", "postgres://db:5432/x"),
                 "server")) {
             assertThat(server.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(server.stderr().lines().toList()).singleElement().asString()
                     .startsWith("baton: configuration error: BATON_DB_URL: must be a PostgreSQL JDBC URL");
             assertThat(server.stdout()).doesNotContain("Exception");
+        }
+        try (ServerProcess server = ServerProcess.start(work.resolve("sources"), Map.of("BATON_EVENT_SOURCES",
+                "payments,carrier-pigeon,/id,1h"), "server")) {
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(server.stderr().lines().toList()).singleElement().asString()
+                    .startsWith("baton: configuration error: BATON_EVENT_SOURCES: event source 'payments': scheme "
+                            + "must be one of");
+            assertThat(work.resolve("sources").resolve(".baton")).doesNotExist();
         }
     }
 

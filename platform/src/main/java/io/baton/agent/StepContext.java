@@ -37,7 +37,7 @@ public interface StepContext {
      * — to put in an e-mail or hand to a third party before the step returns. The same on every try of the step.
      * Asking for it registers the wait, so a delivery that arrives before the step returns is kept, not lost.
      */
-    io.baton.wait.ResumeLink resumeLink();
+    io.baton.agent.ResumeLink resumeLink();
 
     /**
      * What resumed the wait that preceded this step: the delivered JSON payload, {@code {"reason": ...}} after a

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What a step decided. Create one with the factory methods: {@link #next()}, {@link #goTo(String)},
- * {@link #sleep(Duration)}, {@link #await(io.baton.wait.Wait)}, {@link #complete(Object)}, {@link #fail(String)}.
+ * {@link #sleep(Duration)}, {@link #await(Wait)}, {@link #complete(Object)}, {@link #fail(String)}.
  */
 public sealed interface StepOutcome {
 
@@ -41,7 +41,7 @@ public sealed interface StepOutcome {
      * Pause until the wait is resumed (its token presented, or its event received), fails, or times out. The payload
      * that resumed it is handed to the next step as {@link StepContext#resumedWith()}.
      */
-    static StepOutcome await(io.baton.wait.Wait wait) {
+    static StepOutcome await(Wait wait) {
         return new Await(Objects.requireNonNull(wait, "wait"));
     }
 
@@ -61,7 +61,7 @@ public sealed interface StepOutcome {
         }
     }
 
-    record Await(io.baton.wait.Wait condition) implements StepOutcome {
+    record Await(Wait condition) implements StepOutcome {
     }
 
     record Complete(Object result) implements StepOutcome {

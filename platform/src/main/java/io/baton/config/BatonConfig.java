@@ -2,7 +2,6 @@ package io.baton.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import io.baton.wait.EventSource;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +22,7 @@ import java.util.Map;
  */
 public record BatonConfig(DatabaseConfig database, HttpConfig http, ClusterConfig cluster, Path dataDir,
                           Duration shutdownGrace, ExecutionConfig execution, Path agentsDir, String tokenKey,
-                          List<EventSource> eventSources, Map<String, String> quartzOverrides) {
+                          List<EventSourceSetting> eventSources, Map<String, String> quartzOverrides) {
 
     public BatonConfig {
         eventSources = List.copyOf(eventSources);

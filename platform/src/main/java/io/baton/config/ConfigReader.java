@@ -2,7 +2,6 @@ package io.baton.config;
 
 import java.io.IOException;
 import java.io.Reader;
-import io.baton.wait.EventSource;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import io.baton.execution.FaultPoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,9 +148,9 @@ final class ConfigReader {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private List<EventSource> eventSources() {
+    private List<EventSourceSetting> eventSources() {
         String value = raw(Setting.EVENT_SOURCES).trim();
-        List<EventSource> sources = new ArrayList<>();
+        List<EventSourceSetting> sources = new ArrayList<>();
         if (value.isEmpty()) {
             return sources;
         }
@@ -167,14 +165,8 @@ final class ConfigReader {
             }
             String name = parts[0].trim();
             String secretName = "BATON_EVENT_SECRET_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
-            String secret = secrets.get(secretName);
-            try {
-                sources.add(new EventSource(name, parts[1].trim(), secret, parts[2].trim(),
-                        parseDuration(Setting.EVENT_SOURCES, parts[3].trim())));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(Setting.EVENT_SOURCES.envName(), e.getMessage()
-                        + ("none".equals(parts[1].trim()) ? "" : " (secret from " + secretName + ")"));
-            }
+            sources.add(new EventSourceSetting(name, parts[1].trim(), secrets.get(secretName), parts[2].trim(),
+                    parseDuration(Setting.EVENT_SOURCES, parts[3].trim()), secretName));
         }
         return sources;
     }
@@ -191,16 +183,14 @@ final class ConfigReader {
         return key;
     }
 
-    private ExecutionConfig.FaultPointSpec faultPoint() {
+    private ExecutionConfig.FaultPointSetting faultPoint() {
         String value = raw(Setting.FAULT_POINT).trim();
         if (value.isEmpty()) {
             return null;
         }
         String[] parts = value.split(":", 2);
-        FaultPoint point = FaultPoint.byLabel(parts[0]).orElseThrow(() -> new ConfigException(
-                Setting.FAULT_POINT.envName(), "unknown fault point '" + parts[0] + "' (use "
-                + Arrays.stream(FaultPoint.values()).map(FaultPoint::label).collect(Collectors.joining(", ")) + ")"));
-        return new ExecutionConfig.FaultPointSpec(point, parts.length > 1 && !parts[1].isBlank() ? parts[1] : null);
+        return new ExecutionConfig.FaultPointSetting(parts[0], parts.length > 1 && !parts[1].isBlank() ? parts[1]
+                : null);
     }
 
     private String raw(Setting setting) {

@@ -18,9 +18,13 @@ import java.time.Duration;
 public record ExecutionConfig(int sliceMaxSteps, Duration sliceMaxTime, Duration pollInterval,
                               Duration reconcileInterval,
                               Duration staleAfter, long maxBacklog, long maxBacklogPerAgent,
-                              FaultPointSpec faultPoint) {
+                              FaultPointSetting faultPoint) {
 
-    /** Halt the process when {@code point} is reached in {@code step} (any step if {@code null}). */
-    public record FaultPointSpec(io.baton.execution.FaultPoint point, String step) {
+    /**
+     * {@code BATON_FAULT_POINT} as written: halt the process when the point labelled {@code point} is reached in
+     * {@code step} (any step if {@code null}); the label is checked against {@code io.baton.execution.FaultPoint} when
+     * the node starts.
+     */
+    public record FaultPointSetting(String point, String step) {
     }
 }

@@ -3,7 +3,7 @@ package io.baton.execution;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.agent.StepContext;
-import io.baton.wait.ResumeLink;
+import io.baton.agent.ResumeLink;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Supplier;

@@ -8,6 +8,7 @@ import io.baton.event.EngineEvents;
 import io.baton.event.EngineListener;
 import io.baton.event.MetricsListener;
 import io.baton.execution.FaultInjector;
+import io.baton.execution.FaultPoint;
 import io.baton.execution.HaltingFaultInjector;
 import io.baton.execution.Reconciler;
 import io.baton.execution.TaskRunner;
@@ -159,6 +160,8 @@ public final class BatonNode implements AutoCloseable {
         BatonConfig config = builder.config;
         String nodeId = config.cluster().nodeId();
         AgentRegistry agents = new AgentRegistry(builder.agents);
+        Map<String, EventSource> sources = eventSources(builder);
+        FaultInjector faults = faultInjector(builder);
         EmbeddedDatabase embedded = null;
         Database database = null;
         TaskRunner runner = null;
@@ -202,17 +205,11 @@ public final class BatonNode implements AutoCloseable {
             if (tokenKey.isEmpty()) {
                 LOG.warn("No BATON_TOKEN_KEY: steps that wait for a resume token will fail on node {}", nodeId);
             }
-            Map<String, EventSource> sources = new LinkedHashMap<>();
-            for (EventSource source : concat(config.eventSources(), builder.eventSources)) {
-                if (sources.putIfAbsent(source.name(), source) != null) {
-                    throw new NodeStartException("two event sources are named '" + source.name() + "'", null);
-                }
-            }
             WaitRepository waitRepository = new WaitRepository(json);
             WaitService waits = new WaitService(transactions, waitRepository, repository, dispatcher,
                     tokenKey.orElse(null), config.http().publicUrl(), sources, events, builder.clock, json);
             runner = new TaskRunner(new TaskRunner.Wiring(repository, waitRepository, waits, transactions, dispatcher,
-                    events, faultInjector(builder)), agents, config.execution(), builder.clock, nodeId, json);
+                    events, faults), agents, config.execution(), builder.clock, nodeId, json);
             Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,
                     config.execution(), builder.clock, nodeId, config.cluster().name());
             TaskService tasks = new TaskService(repository, waitRepository, transactions, dispatcher, backlog, agents,
@@ -233,23 +230,32 @@ public final class BatonNode implements AutoCloseable {
         }
     }
 
-    private static List<EventSource> concat(List<EventSource> a, List<EventSource> b) {
-        List<EventSource> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+    /** The configured event sources and the builder's, checked: a bad one stops the start before anything runs. */
+    private static Map<String, EventSource> eventSources(Builder builder) {
+        List<EventSource> all = new ArrayList<>();
+        builder.config.eventSources().forEach(setting -> all.add(EventSource.fromSetting(setting)));
+        all.addAll(builder.eventSources);
+        Map<String, EventSource> sources = new LinkedHashMap<>();
+        for (EventSource source : all) {
+            if (sources.putIfAbsent(source.name(), source) != null) {
+                throw new NodeStartException("two event sources are named '" + source.name() + "'", null);
+            }
+        }
+        return sources;
     }
 
     private static FaultInjector faultInjector(Builder builder) {
         if (builder.faults != null) {
             return builder.faults;
         }
-        var spec = builder.config.execution().faultPoint();
-        if (spec == null) {
+        var setting = builder.config.execution().faultPoint();
+        if (setting == null) {
             return FaultInjector.NONE;
         }
-        LOG.warn("Fault point ARMED: this node halts at {}{}", spec.point().label(),
-                spec.step() == null ? "" : " of step '" + spec.step() + "'");
-        return new HaltingFaultInjector(spec.point(), spec.step(), builder.config.cluster().nodeId(), System.out);
+        FaultPoint point = FaultPoint.fromSetting(setting);
+        LOG.warn("Fault point ARMED: this node halts at {}{}", point.label(),
+                setting.step() == null ? "" : " of step '" + setting.step() + "'");
+        return new HaltingFaultInjector(point, setting.step(), builder.config.cluster().nodeId(), System.out);
     }
 
     private static void closeQuietly(Dispatcher dispatcher, TaskRunner runner, Database database,

@@ -1,5 +1,8 @@
 package io.baton.wait;
 
+import io.baton.config.ConfigException;
+import io.baton.config.EventSourceSetting;
+import io.baton.config.Setting;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -32,6 +35,21 @@ public record EventSource(String name, String scheme, String secret, String corr
                     + "': the correlation pointer must be a JSON pointer like /data/id");
         }
         Objects.requireNonNull(bufferTtl, "bufferTtl");
+    }
+
+    /**
+     * The source a {@code BATON_EVENT_SOURCES} entry describes.
+     *
+     * @throws ConfigException naming the setting (and the secret's variable) when the entry is not a valid source
+     */
+    public static EventSource fromSetting(EventSourceSetting setting) {
+        try {
+            return new EventSource(setting.name(), setting.scheme(), setting.secret(), setting.correlationPointer(),
+                    setting.bufferTtl());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(Setting.EVENT_SOURCES.envName(), e.getMessage()
+                    + ("none".equals(setting.scheme()) ? "" : " (secret from " + setting.secretVariable() + ")"));
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.baton.wait;
 
+import io.baton.agent.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,5 +1,7 @@
 package io.baton.wait;
 
+import io.baton.agent.Wait;
+import io.baton.agent.ResumeLink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.baton.wait.EventSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -148,13 +149,21 @@ class ConfigReaderTest {
         assertThat(config.eventSources().get(1).correlationPointer()).isEqualTo("/pull_request/id");
         assertThat(config.toString()).doesNotContain("whsec_abc").doesNotContain("gh-secret");
 
-        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_EVENT_SOURCES", "payments,stripe,/id,1h")))
-                .hasMessageStartingWith("BATON_EVENT_SOURCES: event source 'payments': scheme stripe needs a secret")
-                .hasMessageContaining("BATON_EVENT_SECRET_PAYMENTS");
         assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_EVENT_SOURCES", "payments,stripe")))
                 .hasMessageContaining("must be name,scheme,correlation-pointer,buffer-ttl");
-        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_EVENT_SOURCES", "x,carrier-pigeon,/id,1h")))
+        assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_EVENT_SOURCES", "payments,stripe,/id,soon")))
+                .hasMessageStartingWith("BATON_EVENT_SOURCES:");
+
+        // What makes a valid source is checked where sources live, as the node starts, naming the same setting.
+        assertThatThrownBy(() -> EventSource.fromSetting(BatonConfig.load(Map.of(
+                "BATON_EVENT_SOURCES", "payments,stripe,/id,1h")).eventSources().get(0)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("BATON_EVENT_SOURCES: event source 'payments': scheme stripe needs a secret")
+                .hasMessageContaining("BATON_EVENT_SECRET_PAYMENTS");
+        assertThatThrownBy(() -> EventSource.fromSetting(BatonConfig.load(Map.of(
+                "BATON_EVENT_SOURCES", "x,carrier-pigeon,/id,1h")).eventSources().get(0)))
                 .hasMessageContaining("scheme must be one of");
+        assertThat(EventSource.fromSetting(config.eventSources().get(0)).secret()).isEqualTo("whsec_abc");
     }
 
     @Test

@@ -26,7 +26,7 @@ import io.baton.testing.EventRecorder;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
 import io.baton.testing.TestNodes;
-import io.baton.wait.Wait;
+import io.baton.agent.Wait;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

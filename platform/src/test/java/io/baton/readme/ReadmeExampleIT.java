@@ -17,7 +17,7 @@ import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
 import io.baton.testing.TestNodes;
 import io.baton.wait.Delivery;
-import io.baton.wait.Wait;
+import io.baton.agent.Wait;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

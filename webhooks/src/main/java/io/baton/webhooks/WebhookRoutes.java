@@ -10,7 +10,7 @@ import io.baton.http.RouteTable;
 import io.baton.wait.Delivery;
 import io.baton.wait.DeliveryReceipt;
 import io.baton.wait.EventSource;
-import io.baton.wait.Wait;
+import io.baton.agent.Wait;
 import io.baton.wait.WaitService;
 import io.baton.signature.GitHubScheme;
 import io.baton.signature.NoSignatureScheme;

@@ -11,7 +11,7 @@ import io.baton.task.TaskState;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.RawHttp;
 import io.baton.testing.TestDatabase;
-import io.baton.wait.Wait;
+import io.baton.agent.Wait;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

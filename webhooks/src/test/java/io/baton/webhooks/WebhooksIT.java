@@ -12,7 +12,7 @@ import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
 import io.baton.wait.EventSource;
 import io.baton.wait.ResumeToken;
-import io.baton.wait.Wait;
+import io.baton.agent.Wait;
 import io.baton.signature.StandardWebhooksScheme;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -24,23 +24,25 @@ public final class AdminApiKey {
 
     private final byte[] hash;
     private final String generated;
+    private final Path file;
 
-    private AdminApiKey(byte[] hash, String generated) {
+    private AdminApiKey(byte[] hash, String generated, Path file) {
         this.hash = hash;
         this.generated = generated;
+        this.file = file;
     }
 
     public static AdminApiKey resolve(BatonConfig config) {
         if (config.http().adminApiKey() != null) {
-            return new AdminApiKey(sha256(config.http().adminApiKey()), null);
+            return new AdminApiKey(sha256(config.http().adminApiKey()), null, null);
         }
         if (config.database().externalUrl().isPresent()) {
-            return new AdminApiKey(null, null);
+            return new AdminApiKey(null, null, null);
         }
         Path file = config.dataDir().resolve(HASH_FILE);
         try {
             if (Files.exists(file)) {
-                return new AdminApiKey(HexFormat.of().parseHex(Files.readString(file).trim()), null);
+                return new AdminApiKey(HexFormat.of().parseHex(Files.readString(file).trim()), null, file);
             }
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
@@ -53,10 +55,21 @@ public final class AdminApiKey {
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system: keep the default permissions
             }
-            return new AdminApiKey(hash, key);
+            return new AdminApiKey(hash, key, file);
         } catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException("cannot read or create " + file + ": " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    /** Forgets a key generated at this start that was never shown (the start failed after generating it). */
+    public void discardGenerated() {
+        if (generated != null && file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + file, e);
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.task.StepRecord;
 import io.baton.task.Task;
 import io.baton.execution.TaskService.TaskDetails;
-import io.baton.wait.Wait;
+import io.baton.agent.Wait;
 import io.baton.wait.WaitService;
 import java.time.Instant;
 import java.util.List;

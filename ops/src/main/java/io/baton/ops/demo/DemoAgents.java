@@ -3,7 +3,7 @@ package io.baton.ops.demo;
 import io.baton.agent.Agent;
 import io.baton.agent.AgentProvider;
 import io.baton.agent.StepOutcome;
-import io.baton.wait.Wait;
+import io.baton.agent.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;

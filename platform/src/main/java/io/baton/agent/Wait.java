@@ -1,6 +1,5 @@
-package io.baton.wait;
+package io.baton.agent;
 
-import io.baton.agent.InvalidOutcomeException;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.baton.wait;
+package io.baton.agent;
 
 /**
  * A wait's resume token and the URL to hand out. The token is a secret: put it where only its intended caller sees
