@@ -20,3 +20,4 @@ DELETE FROM qrtz_fired_triggers WHERE trigger_group = 'baton-task';
 DELETE FROM qrtz_simple_triggers WHERE trigger_group = 'baton-task';
 DELETE FROM qrtz_triggers WHERE trigger_group = 'baton-task';
 DELETE FROM qrtz_job_details WHERE job_group = 'baton' AND job_name = 'run-task';
+ALTER TABLE baton_task SET (fillfactor = 70);

@@ -38,10 +38,15 @@ final class Checkpoints {
         this.clock = clock;
     }
 
-    /** Writes {@code checkpoint} of {@code task}; the task as saved, or empty when the attempt was fenced out. */
-    Optional<Task> write(Task task, Checkpoint checkpoint) {
+    /**
+     * Writes {@code checkpoint} of {@code task}; the task as saved, or empty when the attempt was fenced out.
+     *
+     * @param mayLeaveLink the step may have minted a resume link (this try, or a try or run of the step before this
+     *                     claim): revoke it with the checkpoint. Otherwise the checkpoint is a single statement.
+     */
+    Optional<Task> write(Task task, Checkpoint checkpoint, boolean mayLeaveLink) {
         StepRun run = checkpoint.run();
-        Optional<Integer> seq = transactions.inTransaction(c -> {
+        Optional<Integer> seq = !mayLeaveLink ? tasks.checkpoint(checkpoint) : transactions.inTransaction(c -> {
             Optional<Integer> written = tasks.checkpoint(c, checkpoint);
             if (written.isPresent()) {
                 waits.cancelPending(c, run.taskId(), checkpoint.at());

@@ -26,7 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +124,7 @@ public final class TaskRunner implements AutoCloseable {
                 return null;
             }
             boolean yieldAfter = executed >= settings.sliceMaxSteps() || !clock.instant().isBefore(sliceEnd);
-            Next next = runStep(task, agent.get(), step.get(), yieldAfter);
+            Next next = runStep(task, agent.get(), step.get(), yieldAfter, executed == 1);
             if (next.task() == null) {
                 return next.followUp();
             }
@@ -130,15 +132,31 @@ public final class TaskRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * One try of one step, as the outcome is applied.
+     *
+     * @param mayLeaveLink whether a resume link of this step may exist: minted by this try, or by an earlier try or
+     *                     run (a retry, or the first step after a claim, which may re-run a step a dead node started)
+     */
+    private record Try(Task task, Agent agent, Step step, StepRun run, ObjectNode state,
+                       BooleanSupplier mayLeaveLink) {
+    }
+
     /** Runs one try of a step and applies its outcome. */
-    private Next runStep(Task task, Agent agent, Step step, boolean yieldAfter) {
+    private Next runStep(Task task, Agent agent, Step step, boolean yieldAfter, boolean firstOfClaim) {
         int seq = task.stepSeq() + 1;
         StepRun run = new StepRun(task.id(), task.attempt(), step.name(), task.stepAttempt() + 1, node,
                 clock.instant());
         ObjectNode state = task.context().deepCopy();
+        AtomicBoolean minted = new AtomicBoolean();
         RunningStepContext context = new RunningStepContext(task.id(), task.input(), state, run.tries(),
                 task.id() + ":" + seq, clock, LoggerFactory.getLogger("io.baton.agent." + agent.name()),
-                task.resumedWith(), once(() -> waits.mint(task.id(), seq)));
+                task.resumedWith(), once(() -> {
+                    minted.set(true);
+                    return waits.mint(task.id(), seq);
+                }));
+        Try t = new Try(task, agent, step, run, state,
+                () -> firstOfClaim || task.stepAttempt() > 0 || minted.get());
         faults.reached(FaultPoint.BEFORE_STEP_BODY, task.id(), step.name());
         events.publish(Type.STEP_STARTED, task.id(), agent.name(), step.name(), null);
         StepOutcome outcome;
@@ -149,63 +167,70 @@ public final class TaskRunner implements AutoCloseable {
             return Next.STOP; // node shutting down: the task is recovered once this node is gone
         } catch (Exception e) {
             faults.reached(FaultPoint.AFTER_STEP_BODY, task.id(), step.name());
-            return failedTry(task, step, run, e);
+            return failedTry(t, e);
         }
         faults.reached(FaultPoint.AFTER_STEP_BODY, task.id(), step.name());
         try {
-            return apply(task, agent, step, run, outcome, state, yieldAfter);
+            return apply(t, outcome, yieldAfter);
         } catch (StoreUnavailableException e) {
             throw e; // the database, not the outcome: this run stops and the reconciler re-queues the task
         } catch (RuntimeException e) {
             // The outcome cannot be stored (a value the database refuses, a result that is not JSON): that counts
             // as a failed try of the step, so the task ends FAILED after its tries instead of re-running forever.
             LOG.warn("Task {} step '{}': its outcome could not be applied: {}", task.id(), step.name(), e.toString());
-            return failedTry(task, step, run, e);
+            return failedTry(t, e);
         }
     }
 
+    private Optional<Task> write(Try t, Checkpoint checkpoint) {
+        return checkpoints.write(t.task(), checkpoint, t.mayLeaveLink().getAsBoolean());
+    }
+
     /** The checkpoint for a step's outcome. */
-    private Next apply(Task task, Agent agent, Step step, StepRun run, StepOutcome outcome, ObjectNode state,
-                       boolean yieldAfter) {
+    private Next apply(Try t, StepOutcome outcome, boolean yieldAfter) {
+        Agent agent = t.agent();
+        Step step = t.step();
+        StepRun run = t.run();
+        ObjectNode state = t.state();
         Instant now = clock.instant();
         if (outcome instanceof StepOutcome.Continue go) {
             String next = go.step() != null ? go.step() : agent.stepAfter(step.name()).map(Step::name).orElse(null);
             if (next == null) {
-                checkpoints.write(task, Checkpoint.succeeded(run, state, state, now));
+                write(t, Checkpoint.succeeded(run, state, state, now));
                 return Next.STOP;
             }
             if (agent.step(next).isEmpty()) {
-                return failAt(task, run, state, "UnknownStep", "step '" + step.name() + "' went to unknown step '"
+                return failAt(t, "UnknownStep", "step '" + step.name() + "' went to unknown step '"
                         + next + "'");
             }
             if (yieldAfter) {
-                return checkpoints.write(task, Checkpoint.yielded(run, state, next, now)).isPresent()
+                return write(t, Checkpoint.yielded(run, state, next, now)).isPresent()
                         ? Next.dueAt(now) : Next.STOP;
             }
-            return checkpoints.write(task, Checkpoint.continued(run, state, next, now)).map(Next::goOn)
+            return write(t, Checkpoint.continued(run, state, next, now)).map(Next::goOn)
                     .orElse(Next.STOP);
         }
         if (outcome instanceof StepOutcome.Sleep sleep) {
             String next = sleep.step() != null ? sleep.step()
                     : agent.stepAfter(step.name()).map(Step::name).orElse(null);
             if (next == null || agent.step(next).isEmpty()) {
-                return failAt(task, run, state, "UnknownStep", "step '" + step.name()
+                return failAt(t, "UnknownStep", "step '" + step.name()
                         + "' sleeps but has no step to wake into");
             }
             Instant wakeAt = now.plus(sleep.duration());
-            return checkpoints.write(task, Checkpoint.slept(run, state, next, wakeAt, now)).isPresent()
+            return write(t, Checkpoint.slept(run, state, next, wakeAt, now)).isPresent()
                     ? Next.dueAt(wakeAt) : Next.STOP;
         }
         if (outcome instanceof StepOutcome.Await await) {
-            return enterWait(task, agent, step, run, await.condition(), state);
+            return enterWait(t, await.condition());
         }
         if (outcome instanceof StepOutcome.Complete complete) {
             JsonNode result = json.valueToTree(complete.result());
-            checkpoints.write(task, Checkpoint.succeeded(run, state, result, now));
+            write(t, Checkpoint.succeeded(run, state, result, now));
             return Next.STOP;
         }
         StepOutcome.Fail fail = (StepOutcome.Fail) outcome;
-        checkpoints.write(task, Checkpoint.failed(run, state, errors.of("StepFailed", fail.reason()), now));
+        write(t, Checkpoint.failed(run, state, errors.of("StepFailed", fail.reason()), now));
         return Next.STOP;
     }
 
@@ -213,28 +238,31 @@ public final class TaskRunner implements AutoCloseable {
      * Checkpoints the step as WAITING with its wait ({@link WaitService#enter}): the task waits until its deadline, or
      * a delivery that arrived early resumes (or fails) it at once.
      */
-    private Next enterWait(Task task, Agent agent, Step step, StepRun run, Wait wait, ObjectNode state) {
+    private Next enterWait(Try t, Wait wait) {
+        Task task = t.task();
+        Agent agent = t.agent();
+        Step step = t.step();
         String resume = wait.resumeStep() != null ? wait.resumeStep()
                 : agent.stepAfter(step.name()).map(Step::name).orElse(null);
         for (String target : new String[] {resume, wait.timeoutStep(), wait.failureStep()}) {
             if (target != null && agent.step(target).isEmpty()) {
-                return failAt(task, run, state, "UnknownStep", "step '" + step.name() + "' waits with unknown step '"
+                return failAt(t, "UnknownStep", "step '" + step.name() + "' waits with unknown step '"
                         + target + "'");
             }
         }
         if (resume == null) {
-            return failAt(task, run, state, "UnknownStep", "step '" + step.name()
+            return failAt(t, "UnknownStep", "step '" + step.name()
                     + "' waits but has no step to resume into");
         }
         Wait resolved = new Wait(wait.kind(), wait.source(), wait.correlationKey(), wait.timeout(), wait.maxTimeout(),
                 resume, wait.timeoutStep(), wait.failureStep(), wait.signingSecret());
         Instant now = clock.instant();
-        Checkpoint checkpoint = Checkpoint.waiting(run, state, resume, now.plus(wait.timeout()), now);
+        Checkpoint checkpoint = Checkpoint.waiting(t.run(), t.state(), resume, now.plus(wait.timeout()), now);
         WaitService.Entry entry;
         try {
             entry = waits.enter(checkpoint, resolved);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return failAt(task, run, state, "InvalidWait", e.getMessage());
+            return failAt(t, "InvalidWait", e.getMessage());
         }
         if (entry == WaitService.Entry.FENCED) {
             checkpoints.fenced(task, step.name());
@@ -255,13 +283,16 @@ public final class TaskRunner implements AutoCloseable {
     }
 
     /** Fails the task at this step for a reason in its definition (an unknown step, a wait it cannot open). */
-    private Next failAt(Task task, StepRun run, ObjectNode state, String type, String reason) {
-        checkpoints.write(task, Checkpoint.failed(run, state, errors.of(type, reason), clock.instant()));
+    private Next failAt(Try t, String type, String reason) {
+        write(t, Checkpoint.failed(t.run(), t.state(), errors.of(type, reason), clock.instant()));
         return Next.STOP;
     }
 
     /** A failed try: retried at its backoff while the policy allows, else the task fails with the error. */
-    private Next failedTry(Task task, Step step, StepRun run, Exception error) {
+    private Next failedTry(Try t, Exception error) {
+        Task task = t.task();
+        Step step = t.step();
+        StepRun run = t.run();
         Instant now = clock.instant();
         int tries = run.tries();
         boolean retry = step.retryPolicy().isRetryable(error) && tries < step.retryPolicy().maxAttempts();
@@ -280,7 +311,7 @@ public final class TaskRunner implements AutoCloseable {
         }
         LOG.warn("Task {} step '{}' failed after {} tr{}: {}", task.id(), step.name(), tries,
                 tries == 1 ? "y" : "ies", error.toString());
-        checkpoints.write(task, Checkpoint.failed(run, task.context(), errors.of(error), now));
+        write(t, Checkpoint.failed(run, task.context(), errors.of(error), now));
         return Next.STOP;
     }
 
@@ -290,7 +321,7 @@ public final class TaskRunner implements AutoCloseable {
         Instant now = clock.instant();
         StepRun run = new StepRun(task.id(), task.attempt(), task.nextStep() == null ? "(none)" : task.nextStep(), 0,
                 node, now);
-        checkpoints.write(task, Checkpoint.failed(run, task.context(), errors.of("AgentMismatch", reason), now));
+        checkpoints.write(task, Checkpoint.failed(run, task.context(), errors.of("AgentMismatch", reason), now), true);
     }
 
     @Override

@@ -50,13 +50,18 @@ public final class TaskRepository {
                AND (? OR NOT EXISTS (SELECT 1 FROM qrtz_scheduler_state s
                                       WHERE s.sched_name = ? AND s.instance_name = baton_task.owner))""";
 
+    /** The task row and the step row in one statement (one round trip; atomic on its own). */
     private static final String CHECKPOINT = """
-            UPDATE baton_task
-               SET state = ?, context = ?::jsonb, next_step = ?, step_seq = step_seq + 1, step_attempt = 0,
-                   result = ?::jsonb, error = ?::jsonb, wake_at = ?, finished_at = ?, updated_at = ?,
-                   resumed_with = NULL
-             WHERE id = ? AND attempt = ? AND state = 'RUNNING'
-            RETURNING step_seq""";
+            WITH task AS (
+                UPDATE baton_task
+                   SET state = ?, context = ?::jsonb, next_step = ?, step_seq = step_seq + 1, step_attempt = 0,
+                       result = ?::jsonb, error = ?::jsonb, wake_at = ?, finished_at = ?, updated_at = ?,
+                       resumed_with = NULL
+                 WHERE id = ? AND attempt = ? AND state = 'RUNNING'
+                RETURNING id, step_seq)
+            INSERT INTO baton_step (task_id, seq, step_name, outcome, tries, attempt, node, started_at, finished_at)
+            SELECT id, step_seq, ?, ?, ?, ?, ?, ?, ? FROM task
+            RETURNING seq""";
 
     private static final String RESUME_WAITING = """
             UPDATE baton_task SET state = 'RUNNABLE', next_step = ?, resumed_with = ?::jsonb, wake_at = ?,
@@ -69,10 +74,6 @@ public final class TaskRepository {
 
     private static final String EXTEND_WAITING = """
             UPDATE baton_task SET wake_at = ?, updated_at = ? WHERE id = ? AND state = 'WAITING'""";
-
-    private static final String INSERT_STEP = """
-            INSERT INTO baton_step (task_id, seq, step_name, outcome, tries, attempt, node, started_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private static final String RETRY_LATER = """
             UPDATE baton_task
@@ -150,16 +151,15 @@ public final class TaskRepository {
     }
 
     /**
-     * The checkpoint's writes (task row and step row) on the caller's transaction, only if the run's attempt still
-     * owns the running task. Returns the new step sequence, or empty when the attempt was fenced out (nothing
-     * written).
+     * The checkpoint's writes (task row and step row, one statement) on the caller's connection, only if the run's
+     * attempt still owns the running task. Returns the new step sequence, or empty when the attempt was fenced out
+     * (nothing written). In autocommit mode the statement is its own transaction.
      */
     public Optional<Integer> checkpoint(Connection connection, Checkpoint c) throws SQLException {
         if (c.newState() != TaskState.RUNNING) { // RUNNING means "go on in this slice": no state change
             TaskState.require(TaskState.RUNNING, c.newState());
         }
         StepRun run = c.run();
-        int seq;
         try (PreparedStatement ps = connection.prepareStatement(CHECKPOINT)) {
             ps.setString(1, c.newState().name());
             ps.setString(2, columns.write(c.context()));
@@ -171,26 +171,26 @@ public final class TaskRepository {
             ps.setTimestamp(8, Timestamp.from(c.at()));
             ps.setObject(9, run.taskId());
             ps.setLong(10, run.attempt());
+            ps.setString(11, run.stepName());
+            ps.setString(12, c.outcome());
+            ps.setInt(13, run.tries());
+            ps.setLong(14, run.attempt());
+            ps.setString(15, run.node());
+            ps.setTimestamp(16, Timestamp.from(run.startedAt()));
+            ps.setTimestamp(17, Timestamp.from(c.at()));
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                seq = rs.getInt(1);
+                return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
             }
         }
-        try (PreparedStatement ps = connection.prepareStatement(INSERT_STEP)) {
-            ps.setObject(1, run.taskId());
-            ps.setInt(2, seq);
-            ps.setString(3, run.stepName());
-            ps.setString(4, c.outcome());
-            ps.setInt(5, run.tries());
-            ps.setLong(6, run.attempt());
-            ps.setString(7, run.node());
-            ps.setTimestamp(8, Timestamp.from(run.startedAt()));
-            ps.setTimestamp(9, Timestamp.from(c.at()));
-            ps.executeUpdate();
+    }
+
+    /** {@link #checkpoint(Connection, Checkpoint)} as a statement of its own (its own transaction). */
+    public Optional<Integer> checkpoint(Checkpoint c) {
+        try (Connection connection = dataSource.getConnection()) {
+            return checkpoint(connection, c);
+        } catch (SQLException e) {
+            throw StoreException.from("checkpoint of task " + c.run().taskId() + " failed", e);
         }
-        return Optional.of(seq);
     }
 
     /** WAITING -> RUNNABLE: a wait was resumed, timed out to a step, or failed to a step. */
