@@ -53,6 +53,11 @@ final class BenchCluster implements AutoCloseable {
         env.put("BATON_MAX_BACKLOG", "10000000");
         env.put("BATON_SHUTDOWN_GRACE", "2s");
         env.put("BATON_LOG_LEVEL", "WARN");
+        String jfr = System.getProperty("bench.jfr", "");
+        if (!jfr.isEmpty()) { // -Dbench.jfr=<dir>: a flight recording of each node, to see where the time goes
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath()
+                    .resolve(nodeId + "-" + System.nanoTime() + ".jfr") + ",settings=profile");
+        }
         ServerProcess process = ServerProcess.start(work.resolve(nodeId), env,
                 List.of(Path.of("target", "test-classes")), "server");
         nodes.put(nodeId, process);

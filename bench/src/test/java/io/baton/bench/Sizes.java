@@ -1,7 +1,5 @@
 package io.baton.bench;
 
-import java.time.Duration;
-
 /**
  * How big the benchmark runs. {@link #full()} reads {@code -Dbench.*} properties over the defaults below; the smoke
  * test uses {@link #smoke()}.
@@ -19,9 +17,11 @@ import java.time.Duration;
  * @param workMillis       how long the step killed mid-way runs
  * @param ingressSeconds   how long each ingress figure is measured
  * @param referenceSeconds how long the commit loop runs
+ * @param skip             parts not to run: {@code ingress}, {@code large} (the large scale), {@code failover}
  */
 record Sizes(int workers, int clients, int tasks, int chainTasks, int chainSteps, int waits, int bigWaits, int rate,
-             int resumeSeconds, int kills, long workMillis, int ingressSeconds, int referenceSeconds) {
+             int resumeSeconds, int kills, long workMillis, int ingressSeconds, int referenceSeconds,
+             java.util.Set<String> skip) {
 
     static Sizes full() {
         return new Sizes(
@@ -37,15 +37,16 @@ record Sizes(int workers, int clients, int tasks, int chainTasks, int chainSteps
                 Integer.getInteger("bench.kills", 10),
                 Long.getLong("bench.workMillis", 3000),
                 Integer.getInteger("bench.ingressSeconds", 10),
-                Integer.getInteger("bench.referenceSeconds", 10));
+                Integer.getInteger("bench.referenceSeconds", 10),
+                java.util.Set.of(System.getProperty("bench.skip", "").split(",")));
     }
 
     /** Tiny sizes: every figure once, in about a minute. */
     static Sizes smoke() {
-        return new Sizes(4, 4, 60, 10, 10, 40, 2000, 40, 1, 1, 1500, 1, 1);
+        return new Sizes(4, 4, 60, 10, 10, 40, 2000, 40, 1, 1, 1500, 1, 1, java.util.Set.of());
     }
 
-    Duration resumeDuration() {
-        return Duration.ofSeconds(resumeSeconds);
+    boolean runs(String part) {
+        return !skip.contains(part);
     }
 }

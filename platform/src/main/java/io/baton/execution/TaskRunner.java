@@ -136,7 +136,8 @@ public final class TaskRunner implements AutoCloseable {
      * One try of one step, as the outcome is applied.
      *
      * @param mayLeaveLink whether a resume link of this step may exist: minted by this try, or by an earlier try or
-     *                     run (a retry, or the first step after a claim, which may re-run a step a dead node started)
+     *                     run (a retry; or the first step of a claim that is not the task's first, which may re-run
+     *                     a step a dead node started)
      */
     private record Try(Task task, Agent agent, Step step, StepRun run, ObjectNode state,
                        BooleanSupplier mayLeaveLink) {
@@ -156,7 +157,7 @@ public final class TaskRunner implements AutoCloseable {
                     return waits.mint(task.id(), seq);
                 }));
         Try t = new Try(task, agent, step, run, state,
-                () -> firstOfClaim || task.stepAttempt() > 0 || minted.get());
+                () -> minted.get() || task.stepAttempt() > 0 || firstOfClaim && task.attempt() > 1);
         faults.reached(FaultPoint.BEFORE_STEP_BODY, task.id(), step.name());
         events.publish(Type.STEP_STARTED, task.id(), agent.name(), step.name(), null);
         StepOutcome outcome;

@@ -44,8 +44,7 @@ public final class WaitRepository {
              WHERE baton_wait.state = 'PENDING'
             RETURNING\s""" + COLUMNS;
 
-    private static final String BY_TOKEN_FOR_UPDATE = "SELECT " + COLUMNS
-            + " FROM baton_wait WHERE token_hash = ? FOR UPDATE";
+    private static final String BY_TOKEN = "SELECT " + COLUMNS + " FROM baton_wait WHERE token_hash = ?";
 
 
     private static final String OPEN_FOR_EVENT = "SELECT " + COLUMNS
@@ -175,13 +174,13 @@ public final class WaitRepository {
         }
     }
 
-    public Optional<WaitRecord> byTokenForUpdate(Connection c, String tokenHash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BY_TOKEN_FOR_UPDATE)) {
+    /** The wait of a token, locked against other deliveries until the transaction ends if {@code lock}. */
+    public Optional<WaitRecord> byToken(Connection c, String tokenHash, boolean lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lock ? BY_TOKEN + " FOR UPDATE" : BY_TOKEN)) {
             ps.setString(1, tokenHash);
             return one(ps);
         }
     }
-
 
     public List<WaitRecord> openForEventForUpdate(Connection c, String source, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(OPEN_FOR_EVENT)) {

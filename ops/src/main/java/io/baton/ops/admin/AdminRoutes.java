@@ -93,8 +93,8 @@ public final class AdminRoutes implements RouteTable {
         StartedTask started = tasks.start(agent.asText(), body.get("input"), idempotencyKey);
         UUID id = started.task().id();
         ctx.header("Location", "/admin/api/tasks/" + id);
-        ctx.status(started.created() ? 201 : 200)
-                .json(TaskView.of(tasks.find(id).orElseThrow(), waits));
+        ctx.status(started.created() ? 201 : 200).json(started.created() ? TaskView.created(started.task())
+                : TaskView.of(tasks.find(id).orElseThrow(), waits));
     }
 
     private void get(Context ctx) {

@@ -35,10 +35,18 @@ public record TaskView(UUID id, String agent, String state, JsonNode input, Json
                 w.kind().name(), w.state().name(), w.deadline(), w.maxDeadline(), w.source(), w.correlationKey(),
                 w.kind() == Wait.Kind.TOKEN && !w.state().isResolved() && waits.tokensEnabled()
                         ? waits.resumeUrl(t.id(), w.seq()) : null, w.resolvedAt())).toList();
+        return of(t, details.steps().stream().map(TaskView::step).toList(), waitViews);
+    }
+
+    /** A task as it was just created: no steps, no waits yet (nothing to read back). */
+    public static TaskView created(Task t) {
+        return of(t, List.of(), List.of());
+    }
+
+    private static TaskView of(Task t, List<StepView> steps, List<WaitView> waits) {
         return new TaskView(t.id(), t.agent(), t.state().name(), t.input(), t.context(), t.nextStep(), t.stepSeq(),
                 t.attempt(), t.owner(), t.idempotencyKey(), t.result(), t.error(), t.wakeAt(), t.createdAt(),
-                t.updatedAt(), t.finishedAt(), t.resumedWith(), details.steps().stream().map(TaskView::step).toList(),
-                waitViews);
+                t.updatedAt(), t.finishedAt(), t.resumedWith(), steps, waits);
     }
 
     private static StepView step(StepRecord s) {
