@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,10 +44,13 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     private static final int MAX_TIMERS = 100_000;
     private static final int DEADLINE_BATCH = 500;
     private static final Duration BACKLOG_REFRESH = Duration.ofMillis(250);
+    /** Deadlines are swept at most this often (not on every claim round of a busy node), unless a sweep was full. */
+    private static final Duration DEADLINE_SWEEP = Duration.ofMillis(50);
 
     private final ReadyQueue queue;
     private final BacklogLimit backlog;
     private Instant backlogMeasuredAt = Instant.MIN;
+    private Instant deadlinesSweptAt = Instant.MIN;
     private final EngineEvents events;
     private final Clock clock;
     private final String node;
@@ -154,17 +158,25 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     }
 
     /**
-     * One round: the backlog measurement (at most every {@code BACKLOG_REFRESH}), deadlines, then a claim for every
+     * One round: the backlog measurement (at most every {@code BACKLOG_REFRESH}), deadlines (at most every
+     * {@code DEADLINE_SWEEP}), then a claim for every
      * free worker. Whether a full batch suggests more is ready.
      */
     private boolean dispatchOnce() {
         Instant now = clock.instant();
-        timers.headSet(now, true).clear();
+        NavigableSet<Instant> fired = timers.headSet(now, true);
+        boolean timerFired = !fired.isEmpty();
+        fired.clear();
         if (!now.isBefore(backlogMeasuredAt.plus(BACKLOG_REFRESH))) {
             backlog.measured(queue.backlog(now));
             backlogMeasuredAt = now;
         }
-        waits.timeOutDue(now, DEADLINE_BATCH);
+        if (!now.isBefore(deadlinesSweptAt.plus(DEADLINE_SWEEP))) {
+            boolean full = waits.timeOutDue(now, DEADLINE_BATCH) == DEADLINE_BATCH;
+            deadlinesSweptAt = full ? Instant.MIN : now;
+        } else if (timerFired) {
+            timers.add(deadlinesSweptAt.plus(DEADLINE_SWEEP)); // a deadline may be what the timer was for
+        }
         int available = free.availablePermits();
         if (available == 0) {
             return false;
