@@ -56,6 +56,7 @@ final class ChaosCluster implements AutoCloseable {
         env.put("BATON_RECONCILE_INTERVAL", "1s");
         env.put("BATON_STALE_AFTER", "3s");
         env.put("BATON_TOKEN_KEY", "chaos-token-key-0123456789abcdef0123456789");
+        env.put("BATON_SECRET_KEY", "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         for (int i = 0; i + 1 < extraEnv.length; i += 2) {
             env.put(extraEnv[i], extraEnv[i + 1]);
         }

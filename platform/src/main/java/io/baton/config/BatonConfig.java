@@ -17,14 +17,16 @@ import java.util.Map;
  * @param execution       how tasks are run
  * @param agentsDir       directory of agent jars for the server, or {@code null}
  * @param tokenKey        secret for resume tokens, or {@code null}; masked by {@link #toString()}
+ * @param secretKeys      keys that encrypt stored secrets, the first one for new secrets; may be empty
  * @param eventSources    event sources from configuration
  * @param quartzOverrides raw {@code org.quartz.*} properties from the configuration file, applied last
  */
 public record BatonConfig(DatabaseConfig database, HttpConfig http, ClusterConfig cluster, Path dataDir,
                           Duration shutdownGrace, ExecutionConfig execution, Path agentsDir, String tokenKey,
-                          List<EventSourceSetting> eventSources, Map<String, String> quartzOverrides) {
+                          List<SecretKeySetting> secretKeys, List<EventSourceSetting> eventSources, Map<String, String> quartzOverrides) {
 
     public BatonConfig {
+        secretKeys = List.copyOf(secretKeys);
         eventSources = List.copyOf(eventSources);
         quartzOverrides = Map.copyOf(quartzOverrides);
     }
@@ -33,7 +35,7 @@ public record BatonConfig(DatabaseConfig database, HttpConfig http, ClusterConfi
     public String toString() {
         return "BatonConfig[database=" + database + ", http=" + http + ", cluster=" + cluster + ", dataDir=" + dataDir
                 + ", shutdownGrace=" + shutdownGrace + ", execution=" + execution + ", agentsDir=" + agentsDir
-                + ", tokenKey=" + Masking.mask(tokenKey) + ", eventSources=" + eventSources
+                + ", tokenKey=" + Masking.mask(tokenKey) + ", secretKeys=" + secretKeys + ", eventSources=" + eventSources
                 + ", quartzOverrides=" + quartzOverrides + "]";
     }
 

@@ -117,7 +117,8 @@ final class ConfigReader {
         String agentsDir = raw(Setting.AGENTS_DIR).trim();
         return new BatonConfig(database, http, cluster, path(Setting.DATA_DIR),
                 duration(Setting.SHUTDOWN_GRACE, Duration.ZERO), execution,
-                agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), tokenKey(), eventSources(), quartzOverrides);
+                agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), tokenKey(), secretKeys(), eventSources(),
+                quartzOverrides);
     }
 
     private String tokenKey() {
@@ -130,6 +131,39 @@ final class ConfigReader {
                     + key.length() + "); generate one with: openssl rand -base64 32");
         }
         return key;
+    }
+
+    /** {@code id:base64[,id:base64...]}: each key 32 bytes, ids unique. */
+    private List<SecretKeySetting> secretKeys() {
+        String text = raw(Setting.SECRET_KEY).trim();
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        String name = Setting.SECRET_KEY.envName();
+        List<SecretKeySetting> keys = new ArrayList<>();
+        for (String item : text.split(",", -1)) {
+            int colon = item.indexOf(':');
+            String id = colon < 0 ? "" : item.substring(0, colon).trim();
+            if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
+                throw new ConfigException(name, "each key must be '<id>:<base64 of 32 bytes>' with an id of 1-32 "
+                        + "letters, digits, '-' or '_' (key " + (keys.size() + 1) + " is not); generate one with: "
+                        + "echo k1:$(openssl rand -base64 32)");
+            }
+            byte[] key;
+            try {
+                key = java.util.Base64.getDecoder().decode(item.substring(colon + 1).trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, "key '" + id + "' is not valid base64");
+            }
+            if (key.length != 32) {
+                throw new ConfigException(name, "key '" + id + "' must be 32 bytes (256 bits), not " + key.length);
+            }
+            if (keys.stream().anyMatch(k -> k.id().equals(id))) {
+                throw new ConfigException(name, "key id '" + id + "' appears twice");
+            }
+            keys.add(new SecretKeySetting(id, key));
+        }
+        return keys;
     }
 
     private String publicUrl(int httpPort) {

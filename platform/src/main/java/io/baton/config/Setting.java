@@ -34,6 +34,13 @@ public enum Setting {
             "Secret (32+ characters, the same on every node) from which resume tokens are derived; never stored in the "
                     + "database. Empty with the embedded database: generated once into `BATON_DATA_DIR`. Empty with "
                     + "`BATON_DB_URL`: steps that wait for a token fail."),
+    SECRET_KEY("BATON_SECRET_KEY", "", true,
+            "AES-256 key(s) that encrypt the secrets Baton keeps in the database (signing secrets of waits): "
+                    + "`<id>:<base64 of 32 bytes>`, e.g. `k1:$(openssl rand -base64 32)`, the same on every node. "
+                    + "Several keys are comma-separated: the first encrypts, every one decrypts (rotation: add the new "
+                    + "key last everywhere, then move it first; nodes re-encrypt as they start). Empty with the "
+                    + "embedded database: generated once "
+                    + "into `BATON_DATA_DIR`. Empty with `BATON_DB_URL`: steps that open a signed wait fail."),
     PUBLIC_URL("BATON_PUBLIC_URL", "http://localhost:8080", false,
             "Base URL the outside world reaches this cluster at; resume URLs are `<it>/hooks/<token>`. Unset: "
                     + "`http://localhost:<BATON_HTTP_PORT>`."),

@@ -19,6 +19,8 @@ import io.baton.persistence.Transactions;
 import io.baton.wait.EventSource;
 import io.baton.wait.TokenKey;
 import io.baton.wait.TokenKeys;
+import io.baton.secret.SecretBox;
+import io.baton.secret.SecretKeys;
 import io.baton.wait.WaitRepository;
 import io.baton.wait.WaitService;
 import java.util.LinkedHashMap;
@@ -205,9 +207,20 @@ public final class BatonNode implements AutoCloseable {
             if (tokenKey.isEmpty()) {
                 LOG.warn("No BATON_TOKEN_KEY: steps that wait for a resume token will fail on node {}", nodeId);
             }
+            Optional<SecretBox> secrets = SecretKeys.resolve(config);
+            if (secrets.isEmpty()) {
+                LOG.warn("No BATON_SECRET_KEY: steps that open a wait demanding a signature will fail on node {}",
+                        nodeId);
+            }
             WaitRepository waitRepository = new WaitRepository(json);
             WaitService waits = new WaitService(transactions, waitRepository, repository, dispatcher,
-                    tokenKey.orElse(null), config.http().publicUrl(), sources, events, builder.clock, json);
+                    new WaitService.Keys(tokenKey.orElse(null), secrets.orElse(null)), config.http().publicUrl(),
+                    sources, events, builder.clock, json);
+            int resealed = waits.resealSecrets();
+            if (resealed > 0) {
+                LOG.info("Node {} sealed {} stored signing secret(s) under key '{}'", nodeId, resealed,
+                        secrets.orElseThrow().currentKeyId());
+            }
             runner = new TaskRunner(new TaskRunner.Wiring(repository, waitRepository, waits, transactions, dispatcher,
                     events, faults), agents, config.execution(), builder.clock, nodeId, json);
             Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,

@@ -1,16 +1,10 @@
 package io.baton.wait;
 
 import io.baton.config.BatonConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.baton.secret.KeyFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -30,23 +24,7 @@ public final class TokenKeys {
         if (config.database().externalUrl().isPresent()) {
             return Optional.empty();
         }
-        Path file = config.dataDir().resolve(FILE);
-        try {
-            if (!Files.exists(file)) {
-                byte[] random = new byte[32];
-                new SecureRandom().nextBytes(random);
-                Files.createDirectories(config.dataDir());
-                Files.writeString(file, Base64.getEncoder().encodeToString(random) + "\n");
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system
-                }
-            }
-            return Optional.of(new TokenKey(Base64.getDecoder().decode(Files.readString(file).trim())));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the token key " + file, e);
-        }
+        return Optional.of(new TokenKey(KeyFile.readOrCreate(config.dataDir().resolve(FILE))));
     }
 
     private static byte[] sha256(String secret) {

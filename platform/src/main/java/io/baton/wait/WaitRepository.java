@@ -4,6 +4,7 @@ import io.baton.agent.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.persistence.JsonColumns;
+import io.baton.secret.SecretBox;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +24,8 @@ import java.util.UUID;
 public final class WaitRepository {
     private static final String COLUMNS = """
             id, task_id, seq, kind, source, correlation_key, state, timeout_millis, deadline, max_deadline,
-            resume_step, timeout_step, failure_step, signing_secret, payload, payload_hash, created_at, resolved_at""";
+            resume_step, timeout_step, failure_step, signing_key_id, signing_secret, payload, payload_hash, created_at,
+            resolved_at""";
 
     private static final String REGISTER_PENDING = """
             INSERT INTO baton_wait (id, task_id, seq, kind, token_hash, state, created_at)
@@ -32,17 +34,26 @@ public final class WaitRepository {
 
     private static final String OPEN = """
             INSERT INTO baton_wait (id, task_id, seq, kind, token_hash, source, correlation_key, state, timeout_millis,
-                                    deadline, max_deadline, resume_step, timeout_step, failure_step, signing_secret,
-                                    created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?, ?, ?, ?, ?)
+                                    deadline, max_deadline, resume_step, timeout_step, failure_step, signing_key_id,
+                                    signing_secret, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (task_id, seq) DO UPDATE
                SET kind = excluded.kind, source = excluded.source, correlation_key = excluded.correlation_key,
                    state = 'OPEN', timeout_millis = excluded.timeout_millis, deadline = excluded.deadline,
                    max_deadline = excluded.max_deadline, resume_step = excluded.resume_step,
                    timeout_step = excluded.timeout_step, failure_step = excluded.failure_step,
-                   signing_secret = excluded.signing_secret, token_hash = excluded.token_hash
+                   signing_key_id = excluded.signing_key_id, signing_secret = excluded.signing_secret,
+                   token_hash = excluded.token_hash
              WHERE baton_wait.state = 'PENDING'
             RETURNING\s""" + COLUMNS;
+
+    private static final String UNSEALED = """
+            SELECT id, signing_key_id, signing_secret FROM baton_wait
+             WHERE signing_secret IS NOT NULL AND signing_key_id IS DISTINCT FROM ? AND id > ?
+             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""";
+
+    private static final String RESEAL = """
+            UPDATE baton_wait SET signing_key_id = ?, signing_secret = ? WHERE id = ? AND signing_secret = ?""";
 
     private static final String BY_TOKEN = "SELECT " + COLUMNS + " FROM baton_wait WHERE token_hash = ?";
 
@@ -151,9 +162,45 @@ public final class WaitRepository {
         }
     }
 
-    /** Opens the wait of (task, seq), PENDING or new. Empty if it was already past PENDING (a re-run). */
+    /** A stored secret that is not sealed under the current key: plain text from before sealing, or an older key. */
+    public record Unsealed(UUID waitId, SecretBox.Sealed secret) {
+    }
+
+    /** Up to {@code limit} waits after {@code after} (by id) whose secret is not sealed under {@code currentKeyId}. */
+    public List<Unsealed> unsealed(Connection c, String currentKeyId, UUID after, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UNSEALED)) {
+            ps.setString(1, currentKeyId);
+            ps.setObject(2, after);
+            ps.setInt(3, limit);
+            List<Unsealed> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Unsealed(rs.getObject("id", UUID.class),
+                            new SecretBox.Sealed(rs.getString("signing_key_id"), rs.getString("signing_secret"))));
+                }
+            }
+            return found;
+        }
+    }
+
+    /** Replaces a wait's stored secret {@code was} with {@code now} (the same secret, sealed anew). */
+    public void reseal(Connection c, UUID waitId, SecretBox.Sealed was, SecretBox.Sealed now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RESEAL)) {
+            ps.setString(1, now.keyId());
+            ps.setString(2, now.value());
+            ps.setObject(3, waitId);
+            ps.setString(4, was.value());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Opens the wait of (task, seq), PENDING or new, with its signing secret already sealed (or {@code null}). Empty
+     * if it was already past PENDING (a re-run).
+     */
     public Optional<WaitRecord> open(Connection c, UUID taskId, int seq, Wait wait, String tokenHash,
-                                     Instant deadline, Instant maxDeadline, Instant now) throws SQLException {
+                                     SecretBox.Sealed secret, Instant deadline, Instant maxDeadline, Instant now)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(OPEN)) {
             ps.setObject(1, UUID.randomUUID());
             ps.setObject(2, taskId);
@@ -168,8 +215,9 @@ public final class WaitRepository {
             ps.setString(11, wait.resumeStep());
             ps.setString(12, wait.timeoutStep());
             ps.setString(13, wait.failureStep());
-            ps.setString(14, wait.signingSecret());
-            ps.setTimestamp(15, Timestamp.from(now));
+            ps.setString(14, secret == null ? null : secret.keyId());
+            ps.setString(15, secret == null ? null : secret.value());
+            ps.setTimestamp(16, Timestamp.from(now));
             return one(ps);
         }
     }
@@ -407,7 +455,8 @@ public final class WaitRepository {
                 rs.getString("resume_step"),
                 rs.getString("timeout_step"),
                 rs.getString("failure_step"),
-                rs.getString("signing_secret"),
+                rs.getString("signing_secret") == null ? null
+                        : new SecretBox.Sealed(rs.getString("signing_key_id"), rs.getString("signing_secret")),
                 columns.read(rs.getString("payload")),
                 rs.getString("payload_hash"),
                 JsonColumns.instant(rs.getTimestamp("created_at")),

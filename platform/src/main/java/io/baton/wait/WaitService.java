@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.event.EngineEvents;
 import io.baton.persistence.Transactions;
+import io.baton.secret.SecretBox;
+import io.baton.secret.SecretUnavailableException;
 import io.baton.signature.StandardWebhooksScheme;
 import io.baton.signature.Verification;
 import io.baton.task.Checkpoint;
@@ -37,12 +39,16 @@ public final class WaitService {
     private static final String TOKEN_SOURCE = "token";
     private static final String TIMED_OUT = "timed-out";
     private static final String TASK_FAILED = "FAILED";
+    /** Where a sealed signing secret lives: the associated data of its encryption. */
+    private static final String SECRET_COLUMN = "baton_wait.signing_secret";
+    private static final int RESEAL_BATCH = 200;
 
     private final Transactions transactions;
     private final WaitRepository waits;
     private final TaskRepository tasks;
     private final ReadySignal ready;
     private final TokenKey tokenKey;
+    private final SecretBox secrets;
     private final String publicUrl;
     private final Map<String, EventSource> sources;
     private final Clock clock;
@@ -50,14 +56,22 @@ public final class WaitService {
     private final WaitResolver resolver;
 
     /** @param tokenKey the cluster's token key, or {@code null} if none is configured (token waits then fail) */
+    /**
+     * The keys of the wait path, each absent when the node has none: {@code tokens} derives resume tokens,
+     * {@code secrets} seals the signing secrets of waits.
+     */
+    public record Keys(TokenKey tokens, SecretBox secrets) {
+    }
+
     public WaitService(Transactions transactions, WaitRepository waits, TaskRepository tasks, ReadySignal ready,
-                       TokenKey tokenKey, String publicUrl, Map<String, EventSource> sources, EngineEvents events,
+                       Keys keys, String publicUrl, Map<String, EventSource> sources, EngineEvents events,
                        Clock clock, ObjectMapper json) {
         this.transactions = transactions;
         this.waits = waits;
         this.tasks = tasks;
         this.ready = ready;
-        this.tokenKey = tokenKey;
+        this.tokenKey = keys.tokens();
+        this.secrets = keys.secrets();
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         this.sources = Map.copyOf(sources);
         this.clock = clock;
@@ -165,7 +179,8 @@ public final class WaitService {
         if (wait.kind() == Wait.Kind.EVENT) {
             waits.lock(c, "event:" + wait.source() + ":" + wait.correlationKey());
         }
-        WaitRecord opened = waits.open(c, taskId, seq, wait, tokenHash, deadline, maxDeadline, now)
+        WaitRecord opened = waits.open(c, taskId, seq, wait, tokenHash, seal(wait.signingSecret()), deadline,
+                        maxDeadline, now)
                 .orElseThrow(() -> new IllegalStateException("wait of task " + taskId + " step " + seq
                         + " was already opened"));
         Optional<InboxItem> early = wait.kind() == Wait.Kind.TOKEN ? waits.consumeFor(c, opened.id(), now)
@@ -208,12 +223,69 @@ public final class WaitService {
         return new DeliveryException(Reason.UNKNOWN, "No wait has this resume token.");
     }
 
+    /** A wait's signing secret as stored: sealed under the first secret key. */
+    private SecretBox.Sealed seal(String secret) {
+        if (secret == null) {
+            return null;
+        }
+        if (secrets == null) {
+            throw new IllegalStateException("no secret key: set BATON_SECRET_KEY (the same on every node) to open "
+                    + "waits that demand a signature; their secrets are stored encrypted");
+        }
+        return secrets.seal(secret, SECRET_COLUMN);
+    }
+
+    /** A wait's signing secret in clear, to verify a delivery; written in plain text by an earlier version if no key id. */
+    private String unseal(SecretBox.Sealed sealed) {
+        if (sealed.keyId() == null) {
+            return sealed.value();
+        }
+        if (secrets == null) {
+            throw new SecretUnavailableException("the wait's signing secret is encrypted and this node has no "
+                    + "BATON_SECRET_KEY");
+        }
+        return secrets.open(sealed, SECRET_COLUMN);
+    }
+
+    /**
+     * Seals every stored signing secret that is not sealed under the first key: plain text left by an earlier version,
+     * or a key that was rotated out. Runs as a node starts, in batches; rows another node is re-sealing are skipped.
+     * How many were re-sealed.
+     */
+    public int resealSecrets() {
+        if (secrets == null) {
+            return 0;
+        }
+        int done = 0;
+        UUID after = new UUID(0, 0); // the least in PostgreSQL's order (bytes, unsigned)
+        while (true) {
+            UUID from = after;
+            List<WaitRepository.Unsealed> batch = transactions.inTransaction(c -> {
+                List<WaitRepository.Unsealed> found = waits.unsealed(c, secrets.currentKeyId(), from, RESEAL_BATCH);
+                for (WaitRepository.Unsealed row : found) {
+                    try {
+                        waits.reseal(c, row.waitId(), row.secret(),
+                                secrets.seal(unseal(row.secret()), SECRET_COLUMN));
+                    } catch (SecretUnavailableException e) {
+                        LOG.warn("Wait {}: its signing secret cannot be re-sealed: {}", row.waitId(), e.getMessage());
+                    }
+                }
+                return found;
+            });
+            if (batch.isEmpty()) {
+                return done;
+            }
+            done += batch.size();
+            after = batch.get(batch.size() - 1).waitId();
+        }
+    }
+
     /** Checks the Standard Webhooks signature a wait demands, as of {@code at}. */
     private void verify(WaitRecord wait, byte[] body, Map<String, String> headers, Clock at) {
         if (wait.signingSecret() == null) {
             return;
         }
-        Verification check = new StandardWebhooksScheme(wait.signingSecret(), at).verify(headers, body);
+        Verification check = new StandardWebhooksScheme(unseal(wait.signingSecret()), at).verify(headers, body);
         if (!check.isValid()) {
             throw new DeliveryException(Reason.UNAUTHORIZED, "Signature check failed: " + check.reason() + ".");
         }

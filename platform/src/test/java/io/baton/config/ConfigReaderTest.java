@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import io.baton.wait.EventSource;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,5 +181,23 @@ class ConfigReaderTest {
                 .hasMessageStartingWith("BATON_PUBLIC_URL: 'baton.example.com' is not an absolute http(s) URL");
         assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_ADMIN_API_KEY", "too-short")))
                 .hasMessageStartingWith("BATON_ADMIN_API_KEY: must be at least 24 characters");
+    }
+
+    @Test
+    void secretKeysAreIdAndBase64Of32BytesTheFirstSealsAndNoneIsPrinted() {
+        String k1 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String k2 = java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+        BatonConfig config = BatonConfig.load(Map.of("BATON_SECRET_KEY", "new:" + k2 + ", old:" + k1));
+
+        assertThat(config.secretKeys()).extracting(SecretKeySetting::id).containsExactly("new", "old");
+        assertThat(config.secretKeys().get(0).key()).isEqualTo("0123456789abcdef0123456789abcdef".getBytes());
+        assertThat(config.toString()).doesNotContain(k1).doesNotContain(k2);
+        assertThat(BatonConfig.load(Map.of()).secretKeys()).isEmpty();
+        for (String bad : List.of(k1, ":" + k1, "a b:" + k1, "k:not base64!", "k:" + k1.substring(4),
+                "k:" + k1 + ",k:" + k2, "k:" + k1 + ",")) {
+            assertThatThrownBy(() -> BatonConfig.load(Map.of("BATON_SECRET_KEY", bad)))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageStartingWith("BATON_SECRET_KEY: ")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(k1).doesNotContain(k2));
+        }
     }
 }

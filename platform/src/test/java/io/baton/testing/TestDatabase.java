@@ -39,6 +39,19 @@ public record TestDatabase(String url, String user, String password, PostgresSer
         return env;
     }
 
+    /** Runs one statement that returns no rows; how many rows it changed. */
+    public int execute(String sql, Object... parameters) {
+        try (Connection connection = connect();
+             var statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Runs one statement and returns the first column of the first row, or {@code null}. */
     public Object queryValue(String sql, Object... parameters) {
         try (Connection connection = connect();

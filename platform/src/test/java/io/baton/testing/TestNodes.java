@@ -18,6 +18,7 @@ public final class TestNodes {
         env.put("BATON_RECONCILE_INTERVAL", "500ms");
         env.put("BATON_STALE_AFTER", "2s");
         env.put("BATON_TOKEN_KEY", "test-token-key-0123456789abcdef-0123456789");
+        env.put("BATON_SECRET_KEY", "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         for (int i = 0; i + 1 < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }

@@ -5,6 +5,7 @@ import io.baton.execution.BacklogFullException;
 import io.baton.persistence.StoreConflictException;
 import io.baton.persistence.StoreRejectedException;
 import io.baton.persistence.StoreUnavailableException;
+import io.baton.secret.SecretUnavailableException;
 import io.baton.task.InvalidStartException;
 import io.baton.task.UnknownAgentException;
 import io.baton.wait.DeliveryException;
@@ -79,6 +80,11 @@ public final class HttpApp {
             });
             config.routes.exception(StoreConflictException.class, (e, ctx) ->
                     problem(ctx, 409, "Conflict", "The request conflicts with what is stored; nothing was recorded."));
+            config.routes.exception(SecretUnavailableException.class, (e, ctx) -> {
+                LOG.error("Cannot verify a delivery on {} {}: {}", ctx.method(), path(ctx), e.getMessage());
+                problem(ctx, 503, "Service Unavailable", "This node cannot decrypt the wait's signing secret (its "
+                        + "BATON_SECRET_KEY lacks the key), so nothing was recorded; the operator must fix the key.");
+            });
             config.routes.exception(HttpResponseException.class, HttpApp::javalinResponse);
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("Unhandled error on {} {}", ctx.method(), path(ctx), e);

@@ -7,6 +7,7 @@ import io.baton.node.BatonNode;
 import io.baton.testing.EventRecorder;
 import io.baton.testing.TestDatabase;
 import io.baton.testing.TestNodes;
+import io.baton.config.BatonConfig;
 import io.baton.wait.EventSource;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -28,7 +29,11 @@ final class WebhookNode implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
 
     WebhookNode(TestDatabase db, String nodeId, List<Agent> agents, List<EventSource> sources) {
-        BatonNode.Builder builder = BatonNode.builder(TestNodes.config(db, nodeId)).agents(agents).listener(events);
+        this(TestNodes.config(db, nodeId), agents, sources);
+    }
+
+    WebhookNode(BatonConfig config, List<Agent> agents, List<EventSource> sources) {
+        BatonNode.Builder builder = BatonNode.builder(config).agents(agents).listener(events);
         sources.forEach(builder::eventSource);
         node = builder.start();
         http = HttpApp.create(node.json(), List.of(new WebhookRoutes(node.waits(), node.json(), new JsonBody(),

@@ -611,7 +611,10 @@ class WebhooksIT {
         }
     }
 
-    /** Acceptance: a dump of the database after the suite holds no plaintext token, only hashes. */
+    /**
+     * Acceptance: a dump of the database after the suite holds no plaintext token, only hashes, and no signing secret
+     * of a wait in plain text: those are sealed under the secret key (its id stored next to them).
+     */
     private void assertNoPlaintextTokenInTheDatabase() throws Exception {
         assertThat(tokens).isNotEmpty();
         StringBuilder dump = new StringBuilder();
@@ -635,5 +638,10 @@ class WebhooksIT {
             assertThat(dump).doesNotContain(token).doesNotContain(token.substring(3, 40));
             assertThat(dump).contains(ResumeToken.hash(token));
         }
+        assertThat(db.queryValue("SELECT count(*) FROM baton_wait WHERE signing_secret IS NOT NULL "
+                + "AND signing_key_id = 'test'")).isNotEqualTo(0L);
+        assertThat(db.queryValue("SELECT count(*) FROM baton_wait WHERE signing_secret IS NOT NULL "
+                + "AND signing_key_id IS DISTINCT FROM 'test'")).isEqualTo(0L);
+        assertThat(dump).doesNotContain(WAIT_SECRET).doesNotContain(WAIT_SECRET.substring(6, 30));
     }
 }

@@ -44,6 +44,7 @@ class AdminApiIT {
         env.put("BATON_ADMIN_API_KEY", KEY);
         env.put("BATON_SHUTDOWN_GRACE", "2s");
         env.put("BATON_TOKEN_KEY", "admin-it-token-key-0123456789abcdef0123");
+        env.put("BATON_SECRET_KEY", "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         env.put("BATON_PUBLIC_URL", "https://baton.example.com/");
         server = BatonServer.start(BatonConfig.load(env));
     }

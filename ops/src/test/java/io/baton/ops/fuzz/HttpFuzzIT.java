@@ -67,6 +67,7 @@ class HttpFuzzIT {
         env.put("BATON_HTTP_PORT", "0");
         env.put("BATON_ADMIN_API_KEY", adminKey);
         env.put("BATON_TOKEN_KEY", tokenKey);
+        env.put("BATON_SECRET_KEY", "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         env.put("BATON_EVENT_SOURCES", "orders,standard-webhooks,/order/id,1h;plain,none,/key,1h");
         env.put("BATON_EVENT_SECRET_ORDERS", sourceSecret);
         env.put("BATON_SHUTDOWN_GRACE", "2s");

@@ -1,0 +1,95 @@
+package io.baton.secret;
+
+import io.baton.config.SecretKeySetting;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts the secrets Baton has to keep (a signed wait's signing secret must be read again to verify deliveries)
+ * with AES-256-GCM: a random 96-bit nonce per value, a 128-bit tag, and the value's place (table and column) as
+ * associated data, so a ciphertext copied into another column does not decrypt. What is stored is the id of the key
+ * and {@code base64(nonce || ciphertext || tag)}; the first key seals, every listed key opens (rotation).
+ */
+public final class SecretBox {
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    /** A sealed value and the id of the key that sealed it: the two columns stored. */
+    public record Sealed(String keyId, String value) {
+    }
+
+    private final String currentId;
+    private final Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    public SecretBox(List<SecretKeySetting> settings) {
+        if (settings.isEmpty()) {
+            throw new IllegalArgumentException("a secret box needs at least one key");
+        }
+        settings.forEach(s -> keys.put(s.id(), new SecretKeySpec(s.key(), "AES")));
+        this.currentId = settings.get(0).id();
+    }
+
+    /** The id of the key new values are sealed with. */
+    public String currentKeyId() {
+        return currentId;
+    }
+
+    /** Encrypts {@code plaintext} for the place {@code context} (for example {@code baton_wait.signing_secret}). */
+    public Sealed seal(String plaintext, String context) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, keys.get(currentId), nonce, context);
+            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            return new Sealed(currentId, Base64.getEncoder().encodeToString(
+                    ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    }
+
+    /** Decrypts what {@link #seal} made for {@code context}; {@link SecretUnavailableException} if it cannot. */
+    public String open(Sealed sealed, String context) {
+        SecretKeySpec key = keys.get(sealed.keyId());
+        if (key == null) {
+            throw new SecretUnavailableException("a secret in " + context + " is encrypted with key '"
+                    + sealed.keyId() + "', which is not in BATON_SECRET_KEY on this node");
+        }
+        byte[] all;
+        try {
+            all = Base64.getDecoder().decode(sealed.value());
+        } catch (IllegalArgumentException e) {
+            throw new SecretUnavailableException("a secret in " + context + " is not valid base64");
+        }
+        if (all.length < NONCE_BYTES + TAG_BITS / 8) {
+            throw new SecretUnavailableException("a secret in " + context + " is too short to be a sealed value");
+        }
+        try {
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, java.util.Arrays.copyOf(all, NONCE_BYTES), context);
+            return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new SecretUnavailableException("a secret in " + context + " does not decrypt with key '"
+                    + sealed.keyId() + "' (a different key under the same id, or altered data)");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    }
+
+    private static Cipher cipher(int mode, SecretKeySpec key, byte[] nonce, String context)
+            throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+        cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+        return cipher;
+    }
+}
