@@ -117,7 +117,9 @@ final class ConfigReader {
         String agentsDir = raw(Setting.AGENTS_DIR).trim();
         return new BatonConfig(database, http, cluster, path(Setting.DATA_DIR),
                 duration(Setting.SHUTDOWN_GRACE, Duration.ZERO), execution,
-                agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), tokenKey(), secretKeys(), eventSources(),
+                agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), tokenKey(), secretKeys(),
+                Arrays.stream(raw(Setting.CALLBACK_ALLOW).split(",")).map(String::trim).filter(b -> !b.isEmpty())
+                        .toList(), eventSources(),
                 quartzOverrides);
     }
 

@@ -41,6 +41,9 @@ public enum Setting {
                     + "key last everywhere, then move it first; nodes re-encrypt as they start). Empty with the "
                     + "embedded database: generated once "
                     + "into `BATON_DATA_DIR`. Empty with `BATON_DB_URL`: steps that open a signed wait fail."),
+    CALLBACK_ALLOW("BATON_CALLBACK_ALLOW", "", false,
+            "IP blocks callbacks may reach although they are not public (comma-separated, e.g. `127.0.0.1/32,::1`), "
+                    + "for local development and tests. Empty: only public addresses (see Outbound callbacks)."),
     PUBLIC_URL("BATON_PUBLIC_URL", "http://localhost:8080", false,
             "Base URL the outside world reaches this cluster at; resume URLs are `<it>/hooks/<token>`. Unset: "
                     + "`http://localhost:<BATON_HTTP_PORT>`."),

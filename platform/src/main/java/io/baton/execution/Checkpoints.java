@@ -1,6 +1,12 @@
 package io.baton.execution;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.callback.EventType;
+import io.baton.callback.Outbox;
 import io.baton.event.EngineEvent.Type;
+import io.baton.task.TaskState;
+import java.sql.Connection;
+import java.sql.SQLException;
 import io.baton.event.EngineEvents;
 import io.baton.persistence.Transactions;
 import io.baton.task.Checkpoint;
@@ -27,9 +33,11 @@ final class Checkpoints {
     private final EngineEvents events;
     private final FaultInjector faults;
     private final Clock clock;
+    private final Outbox outbox;
 
     Checkpoints(Transactions transactions, TaskRepository tasks, WaitRepository waits, EngineEvents events,
-                FaultInjector faults, Clock clock) {
+                FaultInjector faults, Outbox outbox, Clock clock) {
+        this.outbox = outbox;
         this.transactions = transactions;
         this.tasks = tasks;
         this.waits = waits;
@@ -46,13 +54,18 @@ final class Checkpoints {
      */
     Optional<Task> write(Task task, Checkpoint checkpoint, boolean mayLeaveLink) {
         StepRun run = checkpoint.run();
-        Optional<Integer> seq = !mayLeaveLink ? tasks.checkpoint(checkpoint) : transactions.inTransaction(c -> {
-            Optional<Integer> written = tasks.checkpoint(c, checkpoint);
-            if (written.isPresent()) {
-                waits.cancelPending(c, run.taskId(), checkpoint.at());
-            }
-            return written;
-        });
+        boolean terminal = checkpoint.newState().isTerminal();
+        Optional<Integer> seq = !mayLeaveLink && !terminal ? tasks.checkpoint(checkpoint)
+                : transactions.inTransaction(c -> {
+                    Optional<Integer> written = tasks.checkpoint(c, checkpoint);
+                    if (written.isPresent() && mayLeaveLink) {
+                        waits.cancelPending(c, run.taskId(), checkpoint.at());
+                    }
+                    if (written.isPresent() && terminal) {
+                        announceFinished(c, checkpoint);
+                    }
+                    return written;
+                });
         if (seq.isEmpty()) {
             fenced(task, run.stepName());
             return Optional.empty();
@@ -63,6 +76,17 @@ final class Checkpoints {
             events.publish(Type.TASK_FINISHED, task.id(), task.agent(), run.stepName(), checkpoint.newState().name());
         }
         return Optional.of(checkpoint.applyTo(task, seq.get()));
+    }
+
+    /** {@code task.succeeded} or {@code task.failed}, in the transaction of the checkpoint that finished the task. */
+    private void announceFinished(Connection c, Checkpoint checkpoint) throws SQLException {
+        StepRun run = checkpoint.run();
+        ObjectNode data = outbox.data(run.taskId());
+        data.put("step", run.stepName());
+        boolean succeeded = checkpoint.newState() == TaskState.SUCCEEDED;
+        data.set(succeeded ? "result" : "error", succeeded ? checkpoint.result() : checkpoint.error());
+        outbox.record(c, succeeded ? EventType.TASK_SUCCEEDED : EventType.TASK_FAILED, run.taskId(), null, data,
+                checkpoint.at());
     }
 
     /** After a checkpoint was written (here or with a wait): the event, then the fault point behind it. */

@@ -7,6 +7,7 @@ import io.baton.agent.Agent;
 import io.baton.agent.AgentRegistry;
 import io.baton.agent.Step;
 import io.baton.agent.StepOutcome;
+import io.baton.callback.Outbox;
 import io.baton.config.ExecutionConfig;
 import io.baton.event.EngineEvent.Type;
 import io.baton.event.EngineEvents;
@@ -58,7 +59,8 @@ public final class TaskRunner implements AutoCloseable {
 
     /** What the engine needs around a runner: storage, the wait service, and where to report. */
     public record Wiring(TaskRepository tasks, WaitRepository waitRepository, WaitService waits,
-                         Transactions transactions, ReadySignal ready, EngineEvents events, FaultInjector faults) {
+                         Transactions transactions, ReadySignal ready, EngineEvents events, FaultInjector faults,
+                         Outbox outbox) {
     }
 
     public TaskRunner(Wiring wiring, AgentRegistry agents, ExecutionConfig settings, Clock clock, String node,
@@ -70,7 +72,7 @@ public final class TaskRunner implements AutoCloseable {
         this.events = wiring.events();
         this.faults = wiring.faults();
         this.checkpoints = new Checkpoints(wiring.transactions(), wiring.tasks(), wiring.waitRepository(),
-                wiring.events(), wiring.faults(), clock);
+                wiring.events(), wiring.faults(), wiring.outbox(), clock);
         this.settings = settings;
         this.clock = clock;
         this.node = node;

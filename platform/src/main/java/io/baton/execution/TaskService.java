@@ -1,5 +1,8 @@
 package io.baton.execution;
 
+import io.baton.callback.EventType;
+import io.baton.callback.Outbox;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.baton.agent.Agent;
@@ -37,9 +40,12 @@ public final class TaskService {
     private final EngineEvents events;
     private final Clock clock;
 
+    private final Outbox outbox;
+
     public TaskService(TaskRepository tasks, WaitRepository waits, Transactions transactions, ReadySignal ready,
-                       BacklogLimit backlog, AgentRegistry agents, EngineEvents events,
+                       BacklogLimit backlog, AgentRegistry agents, EngineEvents events, Outbox outbox,
                        Clock clock) {
+        this.outbox = outbox;
         this.tasks = tasks;
         this.waits = waits;
         this.transactions = transactions;
@@ -114,6 +120,7 @@ public final class TaskService {
                 return false;
             }
             waits.cancelUnresolved(c, id, now); // their tokens answer 410 from now on
+            outbox.record(c, EventType.TASK_CANCELLED, id, null, outbox.data(id), now);
             return true;
         });
         if (cancelled) {

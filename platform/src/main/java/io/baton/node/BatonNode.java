@@ -3,6 +3,13 @@ package io.baton.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.agent.Agent;
 import io.baton.agent.AgentRegistry;
+import io.baton.callback.CallbackRepository;
+import io.baton.callback.Callbacks;
+import io.baton.callback.Cidr;
+import io.baton.callback.Outbox;
+import io.baton.callback.SsrfGuard;
+import io.baton.config.ConfigException;
+import io.baton.config.Setting;
 import io.baton.config.BatonConfig;
 import io.baton.event.EngineEvents;
 import io.baton.event.EngineListener;
@@ -75,10 +82,13 @@ public final class BatonNode implements AutoCloseable {
     private final ObjectMapper json;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    private final Callbacks callbacks;
     private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
                       Dispatcher dispatcher, BacklogLimit backlog, TaskRunner runner, Reconciler reconciler, TaskService tasks,
-                      AgentRegistry agents, WaitService waits, PrometheusMeterRegistry metrics, ObjectMapper json) {
+                      AgentRegistry agents, WaitService waits, Callbacks callbacks, PrometheusMeterRegistry metrics,
+                      ObjectMapper json) {
         this.waits = waits;
+        this.callbacks = callbacks;
         this.config = config;
         this.embedded = embedded;
         this.database = database;
@@ -213,33 +223,44 @@ public final class BatonNode implements AutoCloseable {
                         nodeId);
             }
             WaitRepository waitRepository = new WaitRepository(json);
+            Outbox outbox = new Outbox(json);
             WaitService waits = new WaitService(transactions, waitRepository, repository, dispatcher,
                     new WaitService.Keys(tokenKey.orElse(null), secrets.orElse(null)), config.http().publicUrl(),
-                    sources, events, builder.clock, json);
+                    sources, events, outbox, builder.clock, json);
             int resealed = waits.resealSecrets();
             if (resealed > 0) {
                 LOG.info("Node {} sealed {} stored signing secret(s) under key '{}'", nodeId, resealed,
                         secrets.orElseThrow().currentKeyId());
             }
             runner = new TaskRunner(new TaskRunner.Wiring(repository, waitRepository, waits, transactions, dispatcher,
-                    events, faults), agents, config.execution(), builder.clock, nodeId, json);
+                    events, faults, outbox), agents, config.execution(), builder.clock, nodeId, json);
             Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,
                     config.execution(), builder.clock, nodeId, config.cluster().name());
             TaskService tasks = new TaskService(repository, waitRepository, transactions, dispatcher, backlog, agents,
-                    events, builder.clock);
+                    events, outbox, builder.clock);
             scheduler.start(); // first check-in: re-queues what this node's id left running before
             dispatcher.start(runner, waits, database);
             reconciler.start();
             LOG.info("Node {} started in cluster '{}' on {} with agents {}", nodeId, config.cluster().name(),
                     Database.withoutQuery(url), agents.all().stream().map(Agent::name).toList());
             return new BatonNode(config, embedded, database, scheduler, dispatcher, backlog, runner, reconciler,
-                    tasks, agents, waits, metrics, json);
+                    tasks, agents, waits, new Callbacks(transactions, new CallbackRepository(),
+                    new SsrfGuard(callbackAllow(config)), secrets.orElse(null), builder.clock), metrics, json);
         } catch (SchedulerException e) {
             closeQuietly(dispatcher, runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(dispatcher, runner, database, embedded);
             throw e;
+        }
+    }
+
+    /** {@code BATON_CALLBACK_ALLOW}, parsed: a bad block stops the start (exit 2), like any bad setting. */
+    private static List<Cidr> callbackAllow(BatonConfig config) {
+        try {
+            return config.callbackAllow().stream().map(Cidr::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(Setting.CALLBACK_ALLOW.envName(), e.getMessage());
         }
     }
 
@@ -307,6 +328,11 @@ public final class BatonNode implements AutoCloseable {
     /** Waits: resume tokens, deliveries, events, heartbeats. */
     public WaitService waits() {
         return waits;
+    }
+
+    /** Outbound callback endpoints: register, list, rotate, disable. */
+    public Callbacks callbacks() {
+        return callbacks;
     }
 
     /** The ready backlog as last measured, and the bound starts are held against. */

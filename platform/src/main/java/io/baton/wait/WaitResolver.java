@@ -1,5 +1,8 @@
 package io.baton.wait;
 
+import io.baton.callback.EventType;
+import io.baton.callback.Outbox;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,12 +36,14 @@ final class WaitResolver {
     private final TaskRepository tasks;
     private final EngineEvents events;
     private final ObjectMapper json;
+    private final Outbox outbox;
 
-    WaitResolver(WaitRepository waits, TaskRepository tasks, EngineEvents events, ObjectMapper json) {
+    WaitResolver(WaitRepository waits, TaskRepository tasks, EngineEvents events, ObjectMapper json, Outbox outbox) {
         this.waits = waits;
         this.tasks = tasks;
         this.events = events;
         this.json = json;
+        this.outbox = outbox;
     }
 
     /** OPEN -> {@code outcome} for the wait, and the task WAITING -> RUNNABLE (or FAILED), in one transaction. */
@@ -59,10 +64,36 @@ final class WaitResolver {
             error.put("message", outcome == WaitState.TIMED_OUT
                     ? "the wait's deadline " + wait.deadline() + " passed"
                     : "the wait was failed: " + (payload == null ? "" : payload.path("reason").asText()));
-            return tasks.failWaiting(c, wait.taskId(), error, now) ? Effect.TASK_FAILED : Effect.NONE;
+            if (!tasks.failWaiting(c, wait.taskId(), error, now)) {
+                return Effect.NONE;
+            }
+            announce(c, wait, outcome, null, now);
+            ObjectNode failed = outbox.data(wait.taskId());
+            failed.set("error", error);
+            outbox.record(c, EventType.TASK_FAILED, wait.taskId(), null, failed, now);
+            return Effect.TASK_FAILED;
         }
-        return tasks.resumeWaiting(c, wait.taskId(), next, outcome == WaitState.TIMED_OUT ? null : payload, now)
-                ? Effect.TASK_RUNNABLE : Effect.NONE;
+        if (!tasks.resumeWaiting(c, wait.taskId(), next, outcome == WaitState.TIMED_OUT ? null : payload, now)) {
+            return Effect.NONE;
+        }
+        announce(c, wait, outcome, next, now);
+        return Effect.TASK_RUNNABLE;
+    }
+
+    /** The outbox event of a resolution: {@code wait.timed_out}, or {@code wait.resumed} (resumed or failed). */
+    private void announce(Connection c, WaitRecord wait, WaitState outcome, String next, Instant now)
+            throws SQLException {
+        ObjectNode data = outbox.data(wait.taskId());
+        data.put("waitId", wait.id().toString());
+        data.put("kind", wait.kind().name().toLowerCase(java.util.Locale.ROOT));
+        if (outcome == WaitState.TIMED_OUT) {
+            data.put("deadline", wait.deadline().toString());
+        } else {
+            data.put("outcome", outcome == WaitState.RESUMED ? "resumed" : "failed");
+        }
+        data.put("nextStep", next);
+        outbox.record(c, outcome == WaitState.TIMED_OUT ? EventType.WAIT_TIMED_OUT : EventType.WAIT_RESUMED,
+                wait.taskId(), wait.id(), data, now);
     }
 
     /** After the commit: the events of a resolution (resumed or timed out, and a task that failed by it). */

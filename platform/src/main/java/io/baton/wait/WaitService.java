@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.event.EngineEvents;
+import io.baton.callback.EventType;
+import io.baton.callback.Outbox;
 import io.baton.persistence.Transactions;
 import io.baton.secret.SecretBox;
 import io.baton.secret.SecretUnavailableException;
@@ -49,6 +51,7 @@ public final class WaitService {
     private final ReadySignal ready;
     private final TokenKey tokenKey;
     private final SecretBox secrets;
+    private final Outbox outbox;
     private final String publicUrl;
     private final Map<String, EventSource> sources;
     private final Clock clock;
@@ -65,7 +68,7 @@ public final class WaitService {
 
     public WaitService(Transactions transactions, WaitRepository waits, TaskRepository tasks, ReadySignal ready,
                        Keys keys, String publicUrl, Map<String, EventSource> sources, EngineEvents events,
-                       Clock clock, ObjectMapper json) {
+                       Outbox outbox, Clock clock, ObjectMapper json) {
         this.transactions = transactions;
         this.waits = waits;
         this.tasks = tasks;
@@ -76,7 +79,8 @@ public final class WaitService {
         this.sources = Map.copyOf(sources);
         this.clock = clock;
         this.json = json;
-        this.resolver = new WaitResolver(waits, tasks, events, json);
+        this.outbox = outbox;
+        this.resolver = new WaitResolver(waits, tasks, events, json, outbox);
     }
 
     public Optional<EventSource> source(String name) {
@@ -142,6 +146,7 @@ public final class WaitService {
             }
             Opened opened = open(c, taskId, seq.get(), wait, now, checkpoint.wakeAt());
             if (opened.consumed().isEmpty()) {
+                announceWaiting(c, opened.record(), checkpoint, now);
                 return new Entered(Entry.WAITING, null, opened.record().id(), null);
             }
             InboxItem early = opened.consumed().get();
@@ -166,6 +171,25 @@ public final class WaitService {
 
     /** What opening a wait in a checkpoint transaction led to. */
     private record Opened(WaitRecord record, Optional<InboxItem> consumed) {
+    }
+
+    /** The {@code task.waiting} event, in the transaction that opens the wait: announced exactly when it opens. */
+    private void announceWaiting(Connection c, WaitRecord wait, Checkpoint checkpoint, Instant now)
+            throws SQLException {
+        ObjectNode data = outbox.data(wait.taskId());
+        data.put("step", checkpoint.run().stepName());
+        data.put("waitId", wait.id().toString());
+        data.put("kind", wait.kind().name().toLowerCase(java.util.Locale.ROOT));
+        data.put("deadline", wait.deadline().toString());
+        data.put("maxDeadline", wait.maxDeadline().toString());
+        if (wait.kind() == Wait.Kind.TOKEN) {
+            data.put("resumeUrl", resumeUrl(wait.taskId(), wait.seq()));
+        } else {
+            data.put("source", wait.source());
+            data.put("correlationKey", wait.correlationKey());
+        }
+        data.put("signed", wait.signingSecret() != null);
+        outbox.record(c, EventType.TASK_WAITING, wait.taskId(), wait.id(), data, now);
     }
 
     /** Opens the wait inside the checkpoint's transaction and consumes a delivery that arrived early, if any. */

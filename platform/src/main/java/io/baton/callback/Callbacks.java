@@ -1,0 +1,179 @@
+package io.baton.callback;
+
+import io.baton.persistence.Transactions;
+import io.baton.secret.SecretBox;
+import io.baton.secret.SecretUnavailableException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Registering and managing callback endpoints (the Java API; the admin API calls the same). A registration is checked
+ * (URL, SSRF rules, event types) before anything is stored; its signing secret is made here, returned once, and stored
+ * only sealed.
+ */
+public final class Callbacks {
+    public static final int MAX_URL_LENGTH = 2000;
+    public static final int MAX_AGENT_LENGTH = 200;
+    public static final int MAX_DESCRIPTION_LENGTH = 500;
+    /** Where a sealed callback secret lives: the associated data of its encryption. */
+    static final String SECRET_COLUMN = "baton_callback.secret";
+
+    /** What a client asks for. {@code agent} and {@code description} may be {@code null}. */
+    public record Registration(String url, List<String> eventTypes, String agent, String description) {
+    }
+
+    /** An endpoint with its signing secret, shown this once. */
+    public record Registered(Callback callback, String secret) {
+        @Override
+        public String toString() {
+            return "Registered[" + callback + ", secret=****]";
+        }
+    }
+
+    private final Transactions transactions;
+    private final CallbackRepository callbacks;
+    private final SsrfGuard guard;
+    private final SecretBox secrets;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    /** {@code secrets} may be {@code null} (no key configured): then nothing can be registered. */
+    public Callbacks(Transactions transactions, CallbackRepository callbacks, SsrfGuard guard, SecretBox secrets,
+                     Clock clock) {
+        this.transactions = transactions;
+        this.callbacks = callbacks;
+        this.guard = guard;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public Registered register(Registration registration) {
+        URI url = checkedUrl(registration.url());
+        List<String> types = checkedTypes(registration.eventTypes());
+        String agent = optionalText(registration.agent(), "agent", MAX_AGENT_LENGTH);
+        String description = optionalText(registration.description(), "description", MAX_DESCRIPTION_LENGTH);
+        String secret = newSecret();
+        SecretBox.Sealed sealed = box().seal(secret, SECRET_COLUMN);
+        Instant now = clock.instant();
+        Callback callback = transactions.inTransaction(c -> callbacks.insert(c, UUID.randomUUID(), url.toString(),
+                types, agent, description, sealed, now));
+        return new Registered(callback, secret);
+    }
+
+    public List<Callback> list() {
+        return transactions.inTransaction(callbacks::all);
+    }
+
+    public Optional<Callback> find(UUID id) {
+        return transactions.inTransaction(c -> callbacks.find(c, id));
+    }
+
+    public boolean delete(UUID id) {
+        return transactions.inTransaction(c -> callbacks.delete(c, id));
+    }
+
+    public Optional<Callback> enable(UUID id) {
+        return transactions.inTransaction(c -> callbacks.setEnabled(c, id, true, null, clock.instant()));
+    }
+
+    public Optional<Callback> disable(UUID id, String reason) {
+        String why = optionalText(reason, "reason", MAX_DESCRIPTION_LENGTH);
+        return transactions.inTransaction(c -> callbacks.setEnabled(c, id, false,
+                why == null ? "disabled by an operator" : why, clock.instant()));
+    }
+
+    /**
+     * A new signing secret for the endpoint, shown this once; the old one is still sent beside it (a second
+     * {@code v1,} signature) for {@code overlap}, so the receiver can switch without losing a delivery.
+     */
+    public Optional<Registered> rotateSecret(UUID id, Duration overlap) {
+        if (overlap.isNegative() || overlap.compareTo(Duration.ofDays(30)) > 0) {
+            throw new InvalidCallbackException("the overlap must be between 0 and 30 days");
+        }
+        String secret = newSecret();
+        SecretBox.Sealed sealed = box().seal(secret, SECRET_COLUMN);
+        Instant now = clock.instant();
+        return transactions.inTransaction(c -> callbacks.rotate(c, id, sealed, now.plus(overlap), now))
+                .map(callback -> new Registered(callback, secret));
+    }
+
+    private SecretBox box() {
+        if (secrets == null) {
+            throw new SecretUnavailableException("callbacks need BATON_SECRET_KEY (the same on every node): their "
+                    + "signing secrets are stored encrypted");
+        }
+        return secrets;
+    }
+
+    private URI checkedUrl(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidCallbackException("the url is missing");
+        }
+        if (text.length() > MAX_URL_LENGTH) {
+            throw new InvalidCallbackException("the url is longer than " + MAX_URL_LENGTH + " characters");
+        }
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new InvalidCallbackException("the url is not a valid URI (" + e.getReason() + ")");
+        }
+        if (url.getFragment() != null) {
+            throw new InvalidCallbackException("the url must not have a fragment (#...)");
+        }
+        try {
+            guard.check(url);
+        } catch (UnsafeTargetException e) {
+            throw new InvalidCallbackException("the url cannot be called: " + e.getMessage());
+        }
+        return url;
+    }
+
+    private static List<String> checkedTypes(List<String> given) {
+        if (given == null || given.isEmpty()) {
+            throw new InvalidCallbackException("eventTypes must list at least one of " + known() + " or \""
+                    + EventType.ALL + "\"");
+        }
+        Set<String> types = new LinkedHashSet<>();
+        for (String type : given) {
+            if (type == null || !(EventType.ALL.equals(type) || EventType.fromWireName(type).isPresent())) {
+                throw new InvalidCallbackException("unknown event type " + (type == null ? "null"
+                        : "'" + (type.length() > 40 ? type.substring(0, 40) + "..." : type) + "'") + "; known: "
+                        + known() + " and \"" + EventType.ALL + "\"");
+            }
+            types.add(type);
+        }
+        return new ArrayList<>(types);
+    }
+
+    private static String known() {
+        return java.util.Arrays.stream(EventType.values()).map(EventType::wireName).toList().toString();
+    }
+
+    private static String optionalText(String text, String name, int max) {
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank() || text.length() > max) {
+            throw new InvalidCallbackException(name + " must be 1-" + max + " characters");
+        }
+        return text;
+    }
+
+    private String newSecret() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return "whsec_" + Base64.getEncoder().encodeToString(bytes);
+    }
+}
