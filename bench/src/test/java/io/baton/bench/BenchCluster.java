@@ -48,6 +48,8 @@ final class BenchCluster implements AutoCloseable {
         env.put("BATON_HTTP_PORT", "0");
         env.put("BATON_ADMIN_API_KEY", API_KEY);
         env.put("BATON_TOKEN_KEY", TOKEN_KEY);
+        env.put("BATON_SECRET_KEY", "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        env.put("BATON_CALLBACK_ALLOW", "127.0.0.1/32"); // the benchmark's callback receiver runs here
         env.put("BATON_WORKER_THREADS", Integer.toString(workers));
         env.put("BATON_DB_POOL_SIZE", Integer.toString(workers + 12));
         env.put("BATON_MAX_BACKLOG", "10000000");
@@ -91,6 +93,13 @@ final class BenchCluster implements AutoCloseable {
             throw new IllegalStateException("start answered " + response.statusCode() + ": " + response.body());
         }
         return UUID.fromString(json.readTree(response.body()).path("id").asText());
+    }
+
+    /** POSTs a JSON body to the admin API; the answer. */
+    HttpResponse<String> admin(String nodeId, String path, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(nodeId, path)).header("Authorization", "Bearer " + API_KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** POSTs a JSON body (no credentials: a webhook); the status. */

@@ -25,7 +25,7 @@ class BenchmarkSmokeIT {
             TestDatabase db = server.createDatabase("smoke");
             Report report = new BenchmarkSuite(db, work, sizes, EngineBenchmark.setup(sizes, "")).run();
 
-            assertThat(report.rows()).extracting(Report.Row::figure).hasSize(11).anySatisfy(
+            assertThat(report.rows()).extracting(Report.Row::figure).hasSize(12).anySatisfy(
                     figure -> assertThat(figure).startsWith("Resume latency"));
             assertThat(report.rows()).allSatisfy(row -> {
                 assertThat(row.value()).as(row.figure()).isPositive().isFinite();

@@ -76,6 +76,9 @@ final class BenchmarkSuite {
             if (sizes.runs("ingress")) {
                 ingress(cluster, opened.get(0));
             }
+            if (sizes.runs("callbacks")) {
+                callbacks(cluster);
+            }
             if (sizes.runs("large")) {
                 large(cluster, small, maxHeap(cluster), sizes.waits());
             }
@@ -305,6 +308,73 @@ final class BenchmarkSuite {
                     + "... were not " + expected);
         }
         return ok.get() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    // ------------------------------------------------------------------ callbacks
+
+    /**
+     * Sends {@code callbackEvents} events to a receiver on this machine: an endpoint for {@code task.succeeded} of
+     * 3-step tasks started by the clients. Events per second from the first event to the last receipt, and the delay
+     * of each from its event's time (the transaction that wrote it) to its first receipt.
+     */
+    private void callbacks(BenchCluster cluster) throws Exception {
+        Map<String, Long> receivedAt = new java.util.concurrent.ConcurrentHashMap<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 256);
+        receiver.setExecutor(Executors.newFixedThreadPool(16));
+        receiver.createContext("/", exchange -> {
+            Instant at = Instant.now();
+            long now = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
+            exchange.getRequestBody().readAllBytes();
+            receivedAt.putIfAbsent(exchange.getRequestHeaders().getFirst("webhook-id"), now);
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            HttpResponse<String> made = cluster.admin(A, "/admin/api/callbacks", "{\"url\": \"http://127.0.0.1:"
+                    + receiver.getAddress().getPort() + "/baton\", \"eventTypes\": [\"task.succeeded\"], "
+                    + "\"agent\": \"bench-3step\"}");
+            if (made.statusCode() != 201) {
+                throw new IllegalStateException("registering the callback answered " + made.statusCode() + ": "
+                        + made.body());
+            }
+            int count = sizes.callbackEvents();
+            parallel(sizes.clients(), count, i -> cluster.start(i % 2 == 0 ? A : B, "{\"agent\": \"bench-3step\"}"));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (receivedAt.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(POLL_MILLIS);
+            }
+            Histogram delay = new Histogram(3);
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT id::text, (extract(epoch from created_at) * 1000000)::bigint FROM baton_event "
+                            + "WHERE type = 'task.succeeded' AND agent = 'bench-3step'")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Long at = receivedAt.get(rs.getString(1));
+                        if (at != null) {
+                            delay.recordValue(Math.max(0, at - rs.getLong(2)));
+                            first = Math.min(first, rs.getLong(2));
+                            last = Math.max(last, at);
+                        }
+                    }
+                }
+            }
+            double perSecond = delay.getTotalCount() / Math.max(1e-6, (last - first) / 1e6);
+            report.add(String.format("Callbacks sent to a local receiver (%,d events of %,d)", delay.getTotalCount(),
+                    count), String.format("%,.0f events/s; commit to receipt p50 %s, p99 %s, max %s", perSecond,
+                    ms(delay.getValueAtPercentile(50)), ms(delay.getValueAtPercentile(99)),
+                    ms(delay.getMaxValue())), perSecond, "-", "-");
+            cluster.admin(A, "/admin/api/callbacks/" + json(made.body()).path("id").asText() + "/disable", "{}");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String body) throws java.io.IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
     }
 
     // ------------------------------------------------------------------ failover

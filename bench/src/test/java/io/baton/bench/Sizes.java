@@ -17,11 +17,13 @@ package io.baton.bench;
  * @param workMillis       how long the step killed mid-way runs
  * @param ingressSeconds   how long each ingress figure is measured
  * @param referenceSeconds how long the commit loop runs
- * @param skip             parts not to run: {@code ingress}, {@code large} (the large scale), {@code failover}
+ * @param callbackEvents   events sent to a local callback receiver
+ * @param skip             parts not to run: {@code ingress}, {@code callbacks}, {@code large} (the large scale),
+ *                         {@code failover}
  */
 record Sizes(int workers, int clients, int tasks, int chainTasks, int chainSteps, int waits, int bigWaits, int rate,
              int resumeSeconds, int kills, long workMillis, int ingressSeconds, int referenceSeconds,
-             java.util.Set<String> skip) {
+             int callbackEvents, java.util.Set<String> skip) {
 
     static Sizes full() {
         return new Sizes(
@@ -38,12 +40,13 @@ record Sizes(int workers, int clients, int tasks, int chainTasks, int chainSteps
                 Long.getLong("bench.workMillis", 3000),
                 Integer.getInteger("bench.ingressSeconds", 10),
                 Integer.getInteger("bench.referenceSeconds", 10),
+                Integer.getInteger("bench.callbackEvents", 5000),
                 java.util.Set.of(System.getProperty("bench.skip", "").split(",")));
     }
 
     /** Tiny sizes: every figure once, in about a minute. */
     static Sizes smoke() {
-        return new Sizes(4, 4, 60, 10, 10, 40, 2000, 40, 1, 1, 1500, 1, 1, java.util.Set.of());
+        return new Sizes(4, 4, 60, 10, 10, 40, 2000, 40, 1, 1, 1500, 1, 1, 50, java.util.Set.of());
     }
 
     boolean runs(String part) {

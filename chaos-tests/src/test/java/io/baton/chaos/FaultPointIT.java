@@ -33,7 +33,16 @@ class FaultPointIT {
             String armed = "armed-" + point.label();
             cluster.record("arming BATON_FAULT_POINT=" + point.label() + ":work on " + armed);
             cluster.start(armed, "BATON_FAULT_POINT", point.label() + ":work", "BATON_SLICE_MAX_STEPS", "1");
-            String taskId = cluster.startTask(armed, "{\"agent\": \"chaos-chain\", \"input\": {\"workMillis\": 10}}");
+            // The node may halt before its answer to the start is on the wire (the first step is quick): the task
+            // is then found by its idempotency key (the start committed before any step ran).
+            String key = "fault-" + point.label();
+            try {
+                cluster.startTask(armed, "{\"agent\": \"chaos-chain\", \"input\": {\"workMillis\": 10}, "
+                        + "\"idempotencyKey\": \"" + key + "\"}");
+            } catch (java.io.IOException e) {
+                cluster.record("the start's answer was lost as " + armed + " halted (" + e.getMessage() + ")");
+            }
+            String taskId = db.queryValue("SELECT id FROM baton_task WHERE idempotency_key = ?", key).toString();
 
             assertThat(cluster.node(armed).awaitExit(Duration.ofSeconds(60)))
                     .isEqualTo(HaltingFaultInjector.EXIT_CODE);

@@ -41,7 +41,7 @@ public final class BatonServer implements AutoCloseable {
             JsonBody bodies = new JsonBody();
             Javalin http = HttpApp.create(node.json(), List.of(
                             new HealthRoutes(node),
-                            new AdminRoutes(node.tasks(), node.waits(), apiKey, bodies),
+                            new AdminRoutes(node.tasks(), node.waits(), node.callbacks(), apiKey, bodies),
                             new WebhookRoutes(node.waits(), node.json(), bodies, config.http().webhookMaxBody(),
                                     Clock.systemUTC())))
                     .start(config.http().host(), config.http().port());

@@ -43,6 +43,7 @@ public final class Callbacks {
 
     private final Transactions transactions;
     private final CallbackRepository callbacks;
+    private final DeliveryRepository deliveries = new DeliveryRepository();
     private final SsrfGuard guard;
     private final SecretBox secrets;
     private final Clock clock;
@@ -106,6 +107,21 @@ public final class Callbacks {
         Instant now = clock.instant();
         return transactions.inTransaction(c -> callbacks.rotate(c, id, sealed, now.plus(overlap), now))
                 .map(callback -> new Registered(callback, secret));
+    }
+
+    /** The endpoint's newest deliveries (at most {@code limit}), each with every attempt. */
+    public List<DeliveryRepository.Delivery> deliveries(UUID callbackId, int limit) {
+        return transactions.inTransaction(c -> deliveries.ofEndpoint(c, callbackId, Math.max(1, Math.min(limit, 500))));
+    }
+
+    /** Sends one delivery again from its first attempt (a dead one, or a delivered one); false if there is none. */
+    public boolean replay(UUID eventId, UUID callbackId) {
+        return transactions.inTransaction(c -> deliveries.replay(c, eventId, callbackId, clock.instant()));
+    }
+
+    /** Sends every dead delivery of the endpoint created since {@code since} again; how many. */
+    public int replayFailed(UUID callbackId, Instant since) {
+        return transactions.inTransaction(c -> deliveries.replayFailed(c, callbackId, since, clock.instant()));
     }
 
     private SecretBox box() {

@@ -54,6 +54,14 @@ public final class SsrfGuard {
 
     /** The target of {@code url}, resolved and checked; {@link UnsafeTargetException} saying why not otherwise. */
     public Target check(URI url) {
+        String host = checkShape(url);
+        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+        int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
+        return new Target(url, host, port, resolve(host));
+    }
+
+    /** The URL's host, if the URL may be called at all (scheme, no credentials, a host); nothing is resolved. */
+    public String checkShape(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new UnsafeTargetException("only http and https URLs can be called, not '"
@@ -67,6 +75,11 @@ public final class SsrfGuard {
         if (host == null || host.isEmpty()) {
             throw new UnsafeTargetException("the URL has no host");
         }
+        return host;
+    }
+
+    /** Resolves {@code host} once; its addresses if every one may be called, else {@link UnsafeTargetException}. */
+    public List<InetAddress> resolve(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] addresses;
         try {
@@ -84,8 +97,7 @@ public final class SsrfGuard {
                         + "exceptions)");
             });
         }
-        int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
-        return new Target(url, host, port, Arrays.asList(addresses));
+        return Arrays.asList(addresses);
     }
 
     /** Why {@code address} may not be called, if it may not. */

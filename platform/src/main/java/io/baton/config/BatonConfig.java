@@ -18,18 +18,18 @@ import java.util.Map;
  * @param agentsDir       directory of agent jars for the server, or {@code null}
  * @param tokenKey        secret for resume tokens, or {@code null}; masked by {@link #toString()}
  * @param secretKeys      keys that encrypt stored secrets, the first one for new secrets; may be empty
- * @param callbackAllow   IP blocks ({@code 127.0.0.1/32}) callbacks may reach although not public; parsed at start
+ * @param callbacks       how outbound callbacks are sent
+ * @param retention       how long finished outbox events, delivery logs and consumed inbox rows are kept
  * @param eventSources    event sources from configuration
  * @param quartzOverrides raw {@code org.quartz.*} properties from the configuration file, applied last
  */
 public record BatonConfig(DatabaseConfig database, HttpConfig http, ClusterConfig cluster, Path dataDir,
                           Duration shutdownGrace, ExecutionConfig execution, Path agentsDir, String tokenKey,
-                          List<SecretKeySetting> secretKeys, List<String> callbackAllow,
+                          List<SecretKeySetting> secretKeys, CallbackConfig callbacks, Duration retention,
                           List<EventSourceSetting> eventSources, Map<String, String> quartzOverrides) {
 
     public BatonConfig {
         secretKeys = List.copyOf(secretKeys);
-        callbackAllow = List.copyOf(callbackAllow);
         eventSources = List.copyOf(eventSources);
         quartzOverrides = Map.copyOf(quartzOverrides);
     }
@@ -38,7 +38,7 @@ public record BatonConfig(DatabaseConfig database, HttpConfig http, ClusterConfi
     public String toString() {
         return "BatonConfig[database=" + database + ", http=" + http + ", cluster=" + cluster + ", dataDir=" + dataDir
                 + ", shutdownGrace=" + shutdownGrace + ", execution=" + execution + ", agentsDir=" + agentsDir
-                + ", tokenKey=" + Masking.mask(tokenKey) + ", secretKeys=" + secretKeys + ", callbackAllow=" + callbackAllow + ", eventSources=" + eventSources
+                + ", tokenKey=" + Masking.mask(tokenKey) + ", secretKeys=" + secretKeys + ", callbacks=" + callbacks + ", retention=" + retention + ", eventSources=" + eventSources
                 + ", quartzOverrides=" + quartzOverrides + "]";
     }
 

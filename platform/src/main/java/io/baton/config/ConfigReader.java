@@ -118,8 +118,7 @@ final class ConfigReader {
         return new BatonConfig(database, http, cluster, path(Setting.DATA_DIR),
                 duration(Setting.SHUTDOWN_GRACE, Duration.ZERO), execution,
                 agentsDir.isEmpty() ? null : path(Setting.AGENTS_DIR), tokenKey(), secretKeys(),
-                Arrays.stream(raw(Setting.CALLBACK_ALLOW).split(",")).map(String::trim).filter(b -> !b.isEmpty())
-                        .toList(), eventSources(),
+                callbacks(), duration(Setting.RETENTION, Duration.ofSeconds(1)), eventSources(),
                 quartzOverrides);
     }
 
@@ -133,6 +132,28 @@ final class ConfigReader {
                     + key.length() + "); generate one with: openssl rand -base64 32");
         }
         return key;
+    }
+
+    private CallbackConfig callbacks() {
+        List<Duration> schedule = new ArrayList<>();
+        for (String item : raw(Setting.CALLBACK_RETRY_SCHEDULE).split(",")) {
+            Duration delay = parseDuration(Setting.CALLBACK_RETRY_SCHEDULE, item.trim());
+            if (delay.compareTo(Duration.ofDays(7)) > 0) {
+                throw new ConfigException(Setting.CALLBACK_RETRY_SCHEDULE.envName(), "'" + item.trim()
+                        + "' is longer than 7 days");
+            }
+            schedule.add(delay);
+        }
+        if (schedule.size() > 50) {
+            throw new ConfigException(Setting.CALLBACK_RETRY_SCHEDULE.envName(), "lists more than 50 retries");
+        }
+        return new CallbackConfig(
+                Arrays.stream(raw(Setting.CALLBACK_ALLOW).split(",")).map(String::trim).filter(b -> !b.isEmpty())
+                        .toList(),
+                duration(Setting.CALLBACK_TIMEOUT, Duration.ofMillis(100)),
+                schedule,
+                integer(Setting.CALLBACK_CONCURRENCY, 1, 64),
+                duration(Setting.CALLBACK_DISABLE_AFTER, Duration.ofMinutes(1)));
     }
 
     /** {@code id:base64[,id:base64...]}: each key 32 bytes, ids unique. */

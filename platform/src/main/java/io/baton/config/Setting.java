@@ -44,6 +44,18 @@ public enum Setting {
     CALLBACK_ALLOW("BATON_CALLBACK_ALLOW", "", false,
             "IP blocks callbacks may reach although they are not public (comma-separated, e.g. `127.0.0.1/32,::1`), "
                     + "for local development and tests. Empty: only public addresses (see Outbound callbacks)."),
+    CALLBACK_TIMEOUT("BATON_CALLBACK_TIMEOUT", "10s", false,
+            "Longest one attempt to send a callback may take (connect, send, answer); longer counts as a failure."),
+    CALLBACK_RETRY_SCHEDULE("BATON_CALLBACK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,14h,20h,20h", false,
+            "Delays before each retry of a callback after the first attempt (each ±20 % jitter; about three days "
+                    + "in all); after the last the delivery is dead (kept, and can be replayed)."),
+    CALLBACK_CONCURRENCY("BATON_CALLBACK_CONCURRENCY", "4", false,
+            "Attempts in flight to one endpoint from one node: a slow endpoint never delays the others."),
+    CALLBACK_DISABLE_AFTER("BATON_CALLBACK_DISABLE_AFTER", "5d", false,
+            "An endpoint whose every attempt has failed for this long is disabled, with the reason."),
+    RETENTION("BATON_RETENTION", "30d", false,
+            "How long finished outbox events (with their deliveries and attempts), inbound delivery logs and consumed "
+                    + "or expired inbox rows are kept; a receipt stays answerable at least this long."),
     PUBLIC_URL("BATON_PUBLIC_URL", "http://localhost:8080", false,
             "Base URL the outside world reaches this cluster at; resume URLs are `<it>/hooks/<token>`. Unset: "
                     + "`http://localhost:<BATON_HTTP_PORT>`."),

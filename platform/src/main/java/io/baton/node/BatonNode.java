@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.agent.Agent;
 import io.baton.agent.AgentRegistry;
 import io.baton.callback.CallbackRepository;
+import io.baton.callback.CallbackSender;
+import io.baton.callback.DeliveryRepository;
 import io.baton.callback.Callbacks;
 import io.baton.callback.Cidr;
 import io.baton.callback.Outbox;
 import io.baton.callback.SsrfGuard;
+import io.baton.retention.RetentionJob;
 import io.baton.config.ConfigException;
 import io.baton.config.Setting;
 import io.baton.config.BatonConfig;
@@ -82,13 +85,22 @@ public final class BatonNode implements AutoCloseable {
     private final ObjectMapper json;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private final Callbacks callbacks;
+    /** How often a sender looks for due callbacks at most: an indexed query, so cheap enough to do often. */
+    private static final Duration SENDER_POLL = Duration.ofMillis(100);
+    private final Outbound outbound;
+
+    /**
+     * Outbound callbacks: the registry, this node's sender (none without a secret key: nothing to send), and the
+     * retention job that prunes what they and the inbound side leave behind.
+     */
+    private record Outbound(Callbacks callbacks, CallbackSender sender, RetentionJob retention) {
+    }
     private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
                       Dispatcher dispatcher, BacklogLimit backlog, TaskRunner runner, Reconciler reconciler, TaskService tasks,
-                      AgentRegistry agents, WaitService waits, Callbacks callbacks, PrometheusMeterRegistry metrics,
+                      AgentRegistry agents, WaitService waits, Outbound outbound, PrometheusMeterRegistry metrics,
                       ObjectMapper json) {
         this.waits = waits;
-        this.callbacks = callbacks;
+        this.outbound = outbound;
         this.config = config;
         this.embedded = embedded;
         this.database = database;
@@ -243,9 +255,19 @@ public final class BatonNode implements AutoCloseable {
             reconciler.start();
             LOG.info("Node {} started in cluster '{}' on {} with agents {}", nodeId, config.cluster().name(),
                     Database.withoutQuery(url), agents.all().stream().map(Agent::name).toList());
+            SsrfGuard guard = new SsrfGuard(callbackAllow(config));
+            CallbackSender sender = secrets.map(box -> new CallbackSender(transactions, new DeliveryRepository(),
+                    guard, box, config.callbacks(), builder.clock, nodeId, SENDER_POLL.compareTo(config.execution()
+                    .pollInterval()) < 0 ? SENDER_POLL : config.execution().pollInterval(),
+                    metrics)).orElse(null);
+            if (sender != null) {
+                sender.start();
+            }
+            RetentionJob retention = new RetentionJob(transactions, config.retention(), builder.clock, nodeId);
+            retention.start();
             return new BatonNode(config, embedded, database, scheduler, dispatcher, backlog, runner, reconciler,
-                    tasks, agents, waits, new Callbacks(transactions, new CallbackRepository(),
-                    new SsrfGuard(callbackAllow(config)), secrets.orElse(null), builder.clock), metrics, json);
+                    tasks, agents, waits, new Outbound(new Callbacks(transactions, new CallbackRepository(), guard,
+                    secrets.orElse(null), builder.clock), sender, retention), metrics, json);
         } catch (SchedulerException e) {
             closeQuietly(dispatcher, runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);
@@ -258,7 +280,7 @@ public final class BatonNode implements AutoCloseable {
     /** {@code BATON_CALLBACK_ALLOW}, parsed: a bad block stops the start (exit 2), like any bad setting. */
     private static List<Cidr> callbackAllow(BatonConfig config) {
         try {
-            return config.callbackAllow().stream().map(Cidr::parse).toList();
+            return config.callbacks().allow().stream().map(Cidr::parse).toList();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(Setting.CALLBACK_ALLOW.envName(), e.getMessage());
         }
@@ -332,7 +354,12 @@ public final class BatonNode implements AutoCloseable {
 
     /** Outbound callback endpoints: register, list, rotate, disable. */
     public Callbacks callbacks() {
-        return callbacks;
+        return outbound.callbacks();
+    }
+
+    /** The retention job (it runs on its own; {@link RetentionJob#runOnce()} runs a round now). */
+    public RetentionJob retention() {
+        return outbound.retention();
     }
 
     /** The ready backlog as last measured, and the bound starts are held against. */
@@ -389,6 +416,10 @@ public final class BatonNode implements AutoCloseable {
         }
         LOG.info("Node {} draining (grace {}s)", nodeId(), config.shutdownGrace().toSeconds());
         reconciler.close();
+        outbound.retention().close();
+        if (outbound.sender() != null) {
+            outbound.sender().close(); // an attempt cut short is sent again, same webhook-id, when its lease ends
+        }
         try {
             int abandoned = dispatcher.drain(config.shutdownGrace());
             if (abandoned > 0) {

@@ -1,6 +1,7 @@
 package io.baton.ops.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.callback.Callbacks;
 import io.baton.http.JsonBody;
 import io.baton.http.ProblemException;
 import io.baton.http.SecretMask;
@@ -23,6 +24,9 @@ import java.util.UUID;
  *   <li>{@code GET /admin/api/tasks/{id}}: state, context, result or error, step history, and waits with their
  *       resume URLs</li>
  *   <li>{@code POST /admin/api/tasks/{id}/cancel}: cancel a task that has not finished</li>
+ *   <li>{@code /admin/api/callbacks}: register (POST), list, read, delete, enable, disable, rotate-secret an
+ *       endpoint; its deliveries with every attempt; replay one delivery, or every dead one since a time
+ *       ({@link CallbackRequests})</li>
  * </ul>
  */
 public final class AdminRoutes implements RouteTable {
@@ -34,9 +38,12 @@ public final class AdminRoutes implements RouteTable {
     private final AdminApiKey apiKey;
     private final JsonBody bodies;
     private final WaitService waits;
+    private final CallbackRequests callbacks;
 
-    public AdminRoutes(TaskService tasks, WaitService waits, AdminApiKey apiKey, JsonBody bodies) {
+    public AdminRoutes(TaskService tasks, WaitService waits, Callbacks callbacks, AdminApiKey apiKey,
+                       JsonBody bodies) {
         this.waits = waits;
+        this.callbacks = new CallbackRequests(callbacks, bodies);
         this.tasks = tasks;
         this.apiKey = apiKey;
         this.bodies = bodies;
@@ -46,8 +53,27 @@ public final class AdminRoutes implements RouteTable {
     public void register(RoutesConfig routes) {
         routes.before("/admin/api/*", this::authenticate);
         routes.post("/admin/api/tasks", this::start);
-        routes.get("/admin/api/tasks/{id}", this::get);
+        readable(routes, "/admin/api/tasks/{id}", this::get);
         routes.post("/admin/api/tasks/{id}/cancel", this::cancel);
+        routes.post("/admin/api/callbacks", callbacks::create);
+        readable(routes, "/admin/api/callbacks", callbacks::list);
+        readable(routes, "/admin/api/callbacks/{id}", callbacks::get);
+        routes.delete("/admin/api/callbacks/{id}", callbacks::delete);
+        routes.post("/admin/api/callbacks/{id}/enable", callbacks::enable);
+        routes.post("/admin/api/callbacks/{id}/disable", callbacks::disable);
+        routes.post("/admin/api/callbacks/{id}/rotate-secret", callbacks::rotate);
+        readable(routes, "/admin/api/callbacks/{id}/deliveries", callbacks::deliveries);
+        routes.post("/admin/api/callbacks/{id}/deliveries/{eventId}/replay", callbacks::replayOne);
+        routes.post("/admin/api/callbacks/{id}/replay-failed", callbacks::replayFailed);
+    }
+
+    /**
+     * A GET route, and HEAD on it answered by the same handler (the server sends no body for HEAD): left to itself,
+     * Javalin answers HEAD 200 without running the handler, even for a resource that does not exist.
+     */
+    private static void readable(RoutesConfig routes, String path, io.javalin.http.Handler handler) {
+        routes.get(path, handler);
+        routes.head(path, handler);
     }
 
     private void authenticate(Context ctx) {

@@ -46,6 +46,7 @@ class AdminApiIT {
         env.put("BATON_TOKEN_KEY", "admin-it-token-key-0123456789abcdef0123");
         env.put("BATON_SECRET_KEY", "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         env.put("BATON_PUBLIC_URL", "https://baton.example.com/");
+        env.put("BATON_CALLBACK_ALLOW", "127.0.0.1/32");
         server = BatonServer.start(BatonConfig.load(env));
     }
 
@@ -185,7 +186,7 @@ class AdminApiIT {
         assertThat(put.headers().firstValue("Allow")).hasValue("POST");
         HttpResponse<String> delete = send("DELETE", "/admin/api/tasks/" + UUID.randomUUID(), KEY, null, null);
         assertProblem(delete, 405, "use GET");
-        assertThat(delete.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(delete.headers().firstValue("Allow")).hasValue("GET, HEAD");
         assertProblem(send("DELETE", "/admin/api/tasks", null, null, null), 401, "Bearer");
     }
 
@@ -245,5 +246,78 @@ class AdminApiIT {
 
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("baton_engine_events_total{type=\"task_started\"}");
+    }
+
+    @Test
+    void callbackEndpointsAreManagedOverTheAdminApiAndTheirSecretIsShownOnlyWhenMade() throws Exception {
+        long before = (Long) db.queryValue("SELECT count(*) FROM baton_callback");
+        assertProblem(send("POST", "/admin/api/callbacks", null, "application/json", "{}"), 401, "Bearer");
+        assertProblem(post("/admin/api/callbacks", "{\"url\": \"http://10.1.2.3/hook\", \"eventTypes\": [\"*\"]}"),
+                400, "10.0.0.0/8");
+        assertProblem(post("/admin/api/callbacks", "{\"url\": \"https://user:pw@127.0.0.1/\", \"eventTypes\": [\"*\"]}"),
+                400, "credentials");
+        assertProblem(post("/admin/api/callbacks", "{\"url\": \"http://127.0.0.1:9/h\", \"eventTypes\": [\"task.nope\"]}"),
+                400, "unknown event type");
+        assertProblem(post("/admin/api/callbacks", "{\"url\": \"http://127.0.0.1:9/h\", \"eventTypes\": \"*\"}"),
+                400, "eventTypes");
+        assertProblem(post("/admin/api/callbacks", "{\"url\": \"http://127.0.0.1:9/h\", \"eventTypes\": [1]}"),
+                400, "strings");
+        assertProblem(post("/admin/api/callbacks", "{\"url\": 7, \"eventTypes\": [\"*\"]}"), 400, "'url'");
+        assertProblem(post("/admin/api/callbacks", "{\"url\": \"http://127.0.0.1:9/h\", \"eventTypes\": [\"*\"], "
+                + "\"secret\": \"mine\"}"), 400, "Unknown field 'secret'");
+        assertThat(db.queryValue("SELECT count(*) FROM baton_callback")).isEqualTo(before);
+
+        HttpResponse<String> created = post("/admin/api/callbacks", "{\"url\": \"http://127.0.0.1:9/h\", "
+                + "\"eventTypes\": [\"task.waiting\", \"task.failed\"], \"agent\": \"demo-expense\", "
+                + "\"description\": \"approvals\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode made = read(created);
+        String id = made.path("id").asText();
+        String secret = made.path("secret").asText();
+        assertThat(secret).startsWith("whsec_");
+        assertThat(created.headers().firstValue("Location")).hasValue("/admin/api/callbacks/" + id);
+        assertThat(made.path("eventTypes").toString()).isEqualTo("[\"task.waiting\",\"task.failed\"]");
+
+        HttpResponse<String> listed = send("GET", "/admin/api/callbacks", KEY, null, null);
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains(id).doesNotContain(secret).doesNotContain("\"secret\"");
+        assertThat(send("GET", "/admin/api/callbacks/" + id, KEY, null, null).body()).doesNotContain(secret);
+        assertProblem(send("GET", "/admin/api/callbacks/" + UUID.randomUUID(), KEY, null, null), 404, "No callback");
+        assertProblem(send("GET", "/admin/api/callbacks/nope", KEY, null, null), 400, "not a callback id");
+        assertThat(send("HEAD", "/admin/api/callbacks/" + UUID.randomUUID() + "/deliveries", KEY, null, null)
+                .statusCode()).isEqualTo(404); // HEAD runs the GET handler: not a blind 200
+        assertThat(send("HEAD", "/admin/api/tasks/" + UUID.randomUUID(), KEY, null, null).statusCode())
+                .isEqualTo(404);
+        HttpResponse<String> head = send("HEAD", "/admin/api/callbacks/" + id, KEY, null, null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+
+        JsonNode disabled = read(post("/admin/api/callbacks/" + id + "/disable", "{\"reason\": \"maintenance\"}"));
+        assertThat(disabled.path("enabled").asBoolean()).isFalse();
+        assertThat(disabled.path("disabledReason").asText()).isEqualTo("maintenance");
+        assertThat(read(send("POST", "/admin/api/callbacks/" + id + "/enable", KEY, null, null)).path("enabled")
+                .asBoolean()).isTrue();
+
+        JsonNode rotated = read(post("/admin/api/callbacks/" + id + "/rotate-secret", "{\"overlapSeconds\": 3600}"));
+        assertThat(rotated.path("secret").asText()).startsWith("whsec_").isNotEqualTo(secret);
+        assertThat(rotated.path("previousSecretUntil").asText()).isNotBlank();
+        assertProblem(post("/admin/api/callbacks/" + id + "/rotate-secret", "{\"overlapSeconds\": 99999999}"), 400,
+                "overlap");
+
+        HttpResponse<String> deliveries = send("GET", "/admin/api/callbacks/" + id + "/deliveries?limit=5", KEY, null,
+                null);
+        assertThat(deliveries.statusCode()).isEqualTo(200);
+        assertThat(read(deliveries).path("deliveries").isArray()).isTrue();
+        assertProblem(send("GET", "/admin/api/callbacks/" + id + "/deliveries?limit=0", KEY, null, null), 400, "1-500");
+        assertProblem(post("/admin/api/callbacks/" + id + "/replay-failed", "{\"since\": \"yesterday\"}"), 400,
+                "ISO-8601");
+        assertThat(read(post("/admin/api/callbacks/" + id + "/replay-failed", "{\"since\": \"2026-01-01T00:00:00Z\"}"))
+                .path("replayed").asInt()).isZero();
+        assertProblem(post("/admin/api/callbacks/" + id + "/deliveries/" + UUID.randomUUID() + "/replay", "{}"), 404,
+                "no delivery");
+
+        assertThat(send("DELETE", "/admin/api/callbacks/" + id, KEY, null, null).statusCode()).isEqualTo(204);
+        assertProblem(send("DELETE", "/admin/api/callbacks/" + id, KEY, null, null), 404, "No callback");
+        assertThat(db.queryValue("SELECT count(*) FROM baton_callback")).isEqualTo(before);
     }
 }

@@ -148,7 +148,10 @@ final class FuzzRequests {
                 "Authorization: bearer  " + targets.adminKey() + " \r\n"));
         String id = pick(List.of(pick(targets.tasks()).toString(), UUID.randomUUID().toString(), "not-a-uuid",
                 "%00", "bt_" + base62(49), "x".repeat(500)));
-        int route = random.nextInt(4);
+        int route = random.nextInt(5);
+        if (route == 4) {
+            return callbackRoute(auth);
+        }
         if (route == 0) {
             String method = random.nextInt(3) == 0 ? "HEAD" : "GET";
             Case read = build("admin " + method + " task " + id, method, "/admin/api/tasks/" + id, null, new byte[0],
@@ -177,6 +180,38 @@ final class FuzzRequests {
         }
         return build("admin start, " + type + ", " + body.what(), "POST", "/admin/api/tasks", type, body.bytes(),
                 auth, false);
+    }
+
+    /** Callback registrations that must be refused, and management requests for endpoints that do not exist. */
+    private Case callbackRoute(String auth) {
+        if (random.nextBoolean()) {
+            Body body = random.nextBoolean() ? malformedBody() : text("bad registration", pick(List.of(
+                    "{\"url\": \"http://10.0.0.1/hook\", \"eventTypes\": [\"*\"]}",
+                    "{\"url\": \"http://169.254.169.254/latest/meta-data\", \"eventTypes\": [\"*\"]}",
+                    "{\"url\": \"http://[::ffff:127.0.0.1]/\", \"eventTypes\": [\"*\"]}",
+                    "{\"url\": \"http://[64:ff9b::a00:1]/\", \"eventTypes\": [\"*\"]}",
+                    "{\"url\": \"file:///etc/passwd\", \"eventTypes\": [\"*\"]}",
+                    "{\"url\": \"https://u:p@example.invalid/\", \"eventTypes\": [\"*\"]}",
+                    "{\"url\": \"https://example.invalid/\", \"eventTypes\": [\"*\"]}",
+                    "{\"url\": \"https://example.com/\", \"eventTypes\": []}",
+                    "{\"url\": \"https://example.com/\", \"eventTypes\": [\"task.exploded\"]}",
+                    "{\"url\": \"https://example.com/\", \"eventTypes\": \"*\"}",
+                    "{\"url\": \"https://example.com/\", \"eventTypes\": [null]}",
+                    "{\"url\": \"https://example.com/\", \"eventTypes\": [\"*\"], \"agent\": \"\"}",
+                    "{\"url\": \"https://example.com/\", \"eventTypes\": [\"*\"], \"secret\": \"whsec_x\"}",
+                    "{\"url\": \"https://example.com/" + "a".repeat(2100) + "\", \"eventTypes\": [\"*\"]}",
+                    "{\"url\": 42, \"eventTypes\": [\"*\"]}", "{\"eventTypes\": [\"*\"]}", "[]", "null")));
+            return build("admin register callback, " + body.what(), "POST", "/admin/api/callbacks",
+                    "application/json", body.bytes(), auth, false);
+        }
+        String id = pick(List.of(UUID.randomUUID().toString(), "not-a-uuid", "%00", "x".repeat(300)));
+        String action = pick(List.of("", "/enable", "/disable", "/rotate-secret", "/deliveries", "/replay-failed",
+                "/deliveries/" + UUID.randomUUID() + "/replay", "/deliveries/nope/replay"));
+        String method = random.nextInt(3) == 0 ? pick(METHODS) : action.isEmpty() || action.equals("/deliveries")
+                ? pick(List.of("GET", "DELETE")) : "POST";
+        return build("admin " + method + " callback " + id + action, method, "/admin/api/callbacks/" + id + action,
+                "application/json", pick(List.of("{}", "{\"since\": \"2026-01-01T00:00:00Z\"}",
+                "{\"overlapSeconds\": 60}", "{\"reason\": \"x\"}")).getBytes(StandardCharsets.UTF_8), auth, false);
     }
 
     private Case otherRoute() {

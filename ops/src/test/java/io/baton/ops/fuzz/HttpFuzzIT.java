@@ -46,7 +46,7 @@ class HttpFuzzIT {
     private static final int REQUESTS = Integer.getInteger("fuzz.requests", 3000);
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
     private static final List<String> TABLES = List.of("baton_task", "baton_wait", "baton_step", "baton_delivery",
-            "baton_inbox", "baton_fenced_checkpoint");
+            "baton_inbox", "baton_fenced_checkpoint", "baton_callback", "baton_event", "baton_callback_delivery");
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
