@@ -4,6 +4,7 @@ import io.baton.callback.DeliveryRepository.Attempt;
 import io.baton.callback.DeliveryRepository.Claimed;
 import io.baton.callback.DeliveryRepository.Loaded;
 import io.baton.config.CallbackConfig;
+import io.baton.persistence.Notifications;
 import io.baton.persistence.StoreUnavailableException;
 import io.baton.persistence.Transactions;
 import io.baton.secret.SecretBox;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the outbox: any node may, each delivery is in flight on one node at a time (a lease taken in the claim; a
  * node that dies mid-send leaves it to be sent again, with the same {@code webhook-id}, once the lease runs out).
- * Due deliveries are claimed in batches ({@code FOR UPDATE SKIP LOCKED}), sent concurrently with at most
+ * Due deliveries are claimed in batches ({@code FOR UPDATE SKIP LOCKED}) as soon as {@code NOTIFY baton_outbox}
+ * says some were queued (or at the next poll), sent concurrently with at most
  * {@code BATON_CALLBACK_CONCURRENCY} in flight per endpoint (a slow endpoint never holds up the others), signed per the
  * Standard Webhooks spec. 2xx is delivered; 410 disables the endpoint; a redirect is a failure (never followed);
  * anything else is retried on the schedule ({@code Retry-After} of a 429 or 503 is honoured) until the delivery is
@@ -88,6 +90,7 @@ public final class CallbackSender implements AutoCloseable {
     private final Timer attempts;
     private volatile boolean stopped;
     private Thread loop;
+    private Notifications notifications;
 
     public CallbackSender(Transactions transactions, DeliveryRepository deliveries, SsrfGuard guard,
                           SecretBox secrets, CallbackConfig config, Clock clock, String node, Duration pollInterval,
@@ -131,7 +134,10 @@ public final class CallbackSender implements AutoCloseable {
                 .description("How long the oldest due callback delivery has waited").register(metrics);
     }
 
-    public void start() {
+    /** Starts sending, woken by {@code NOTIFY baton_outbox} (sent as events commit) or, at the latest, the poll. */
+    public void start(Notifications.ConnectionOpener opener, javax.sql.DataSource pool) {
+        notifications = new Notifications(Notifications.OUTBOX, opener, pool, this::wake, node);
+        notifications.start();
         loop = new Thread(this::run, "baton-callbacks-" + node);
         loop.setDaemon(true);
         loop.start();
@@ -359,6 +365,9 @@ public final class CallbackSender implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        if (notifications != null) {
+            notifications.close();
+        }
         wake();
         threads.shutdownNow();
         try {

@@ -12,7 +12,8 @@ import java.util.UUID;
 /**
  * Writes an event to the outbox in the caller's transaction, the one of the state change that caused it: the event
  * exists exactly when the change does. One statement: the event row and one delivery per enabled endpoint that wants
- * its type (and agent); nothing at all when no endpoint wants it. The payload is the documented envelope
+ * its type (and agent), and a {@code NOTIFY baton_outbox} that PostgreSQL delivers to the senders on commit; nothing
+ * at all when no endpoint wants it. The payload is the documented envelope
  * {@code {"id", "type", "timestamp", "data": {"taskId", "agent", ...}}}; its id is the {@code webhook-id} of every
  * attempt to send it.
  */
@@ -28,9 +29,12 @@ public final class Outbox {
                 SELECT ?, ?, task.id, task.agent, ?, jsonb_set(?::jsonb, '{data,agent}', to_jsonb(task.agent)), ?
                   FROM task WHERE EXISTS (SELECT 1 FROM targets)
                 ON CONFLICT DO NOTHING
-                RETURNING id)
-            INSERT INTO baton_callback_delivery (event_id, callback_id, state, due_at, created_at)
-            SELECT event.id, targets.id, 'PENDING', ?, ? FROM event, targets""";
+                RETURNING id),
+            queued AS (
+                INSERT INTO baton_callback_delivery (event_id, callback_id, state, due_at, created_at)
+                SELECT event.id, targets.id, 'PENDING', ?, ? FROM event, targets
+                RETURNING 1)
+            SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('baton_outbox', '') END FROM queued""";
 
     private final ObjectMapper json;
 
@@ -68,7 +72,9 @@ public final class Outbox {
             ps.setTimestamp(7, Timestamp.from(at));
             ps.setTimestamp(8, Timestamp.from(at));
             ps.setTimestamp(9, Timestamp.from(at));
-            return ps.executeUpdate();
+            try (java.sql.ResultSet rs = ps.executeQuery()) { // the senders hear of it as this commits
+                return rs.next() ? rs.getInt(1) : 0;
+            }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("an event payload could not be written", e);
         }

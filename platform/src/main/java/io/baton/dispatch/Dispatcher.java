@@ -5,6 +5,7 @@ import io.baton.event.EngineEvents;
 import io.baton.execution.BacklogLimit;
 import io.baton.execution.TaskRunner;
 import io.baton.persistence.Database;
+import io.baton.persistence.Notifications;
 import io.baton.persistence.StoreUnavailableException;
 import io.baton.task.ReadyQueue;
 import io.baton.task.ReadyQueue.Claimed;
@@ -66,7 +67,7 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     private volatile boolean stopped;
     private TaskRunner runner;
     private WaitService waits;
-    private ReadyNotifications notifications;
+    private Notifications notifications;
     private Thread loop;
 
     public Dispatcher(ReadyQueue queue, BacklogLimit backlog, EngineEvents events, Clock clock, String node,
@@ -93,7 +94,8 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     public void start(TaskRunner taskRunner, WaitService waitService, Database database) {
         this.runner = taskRunner;
         this.waits = waitService;
-        this.notifications = new ReadyNotifications(database::openDedicated, database.dataSource(), this::wake, node);
+        this.notifications = new Notifications(Notifications.READY, database::openDedicated, database.dataSource(),
+                this::wake, node);
         notifications.start();
         loop = new Thread(this::run, "baton-dispatcher-" + node);
         loop.setDaemon(true);

@@ -261,7 +261,7 @@ public final class BatonNode implements AutoCloseable {
                     .pollInterval()) < 0 ? SENDER_POLL : config.execution().pollInterval(),
                     metrics)).orElse(null);
             if (sender != null) {
-                sender.start();
+                sender.start(database::openDedicated, database.dataSource());
             }
             RetentionJob retention = new RetentionJob(transactions, config.retention(), builder.clock, nodeId);
             retention.start();
