@@ -23,6 +23,22 @@ public record Wait(Kind kind, String source, String correlationKey, Duration tim
 
     public enum Kind { TOKEN, EVENT }
 
+    /** A Standard Webhooks secret: {@code whsec_} (optional) and the base64 of 16 to 64 bytes. */
+    private static void requireUsableSecret(String secret) {
+        String key = secret.startsWith("whsec_") ? secret.substring("whsec_".length()) : secret;
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(key);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOutcomeException("the wait's signing secret must be 'whsec_' and base64, as Standard "
+                    + "Webhooks secrets are; it is not valid base64");
+        }
+        if (bytes.length < 16 || bytes.length > 64) {
+            throw new InvalidOutcomeException("the wait's signing secret must hold 16 to 64 bytes, not "
+                    + bytes.length);
+        }
+    }
+
     /** The longest correlation key, in characters, an event wait may have (and an event may carry). */
     public static final int MAX_CORRELATION_KEY = 200;
 
@@ -37,6 +53,9 @@ public record Wait(Kind kind, String source, String correlationKey, Duration tim
             if (maxTimeout.compareTo(timeout) < 0) {
                 throw new InvalidOutcomeException("the wait's extendable maximum must not be shorter than its timeout");
             }
+        }
+        if (signingSecret != null) {
+            requireUsableSecret(signingSecret);
         }
         if (kind == Kind.EVENT && (source == null || correlationKey == null || correlationKey.isBlank())) {
             throw new InvalidOutcomeException("an event wait needs a source and a correlation key");

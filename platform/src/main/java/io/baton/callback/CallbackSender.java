@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class CallbackSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackSender.class);
     static final int EXCERPT_BYTES = 256;
-    private static final int THREADS = 16;
+    private static final int THREADS = 32;
     private static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
     private final Transactions transactions;
@@ -284,7 +284,7 @@ public final class CallbackSender implements AutoCloseable {
         Instant now = clock.instant();
         boolean kept = transactions.inTransaction(c -> {
             deliveries.logAttempt(c, claimed, node, result.at(), result);
-            if ("DELIVERED".equals(state)) {
+            if ("DELIVERED".equals(state) && loaded.failingSince() != null) {
                 deliveries.healthy(c, loaded.callbackId());
             }
             return deliveries.settle(c, claimed, node, state, dueAt, error, "DELIVERED".equals(state) ? now : null);

@@ -49,7 +49,7 @@ public enum Setting {
     CALLBACK_RETRY_SCHEDULE("BATON_CALLBACK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,14h,20h,20h", false,
             "Delays before each retry of a callback after the first attempt (each ±20 % jitter; about three days "
                     + "in all); after the last the delivery is dead (kept, and can be replayed)."),
-    CALLBACK_CONCURRENCY("BATON_CALLBACK_CONCURRENCY", "4", false,
+    CALLBACK_CONCURRENCY("BATON_CALLBACK_CONCURRENCY", "8", false,
             "Attempts in flight to one endpoint from one node: a slow endpoint never delays the others."),
     CALLBACK_DISABLE_AFTER("BATON_CALLBACK_DISABLE_AFTER", "5d", false,
             "An endpoint whose every attempt has failed for this long is disabled, with the reason."),

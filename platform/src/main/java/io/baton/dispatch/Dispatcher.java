@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.UUID;
@@ -58,7 +59,8 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     private final Duration pollInterval;
     private final ExecutorService threads;
     private final Semaphore free;
-    private final Set<UUID> runningHere = ConcurrentHashMap.newKeySet();
+    /** Task id to the attempt a worker here runs: a fenced older attempt ending must not unlist a newer one. */
+    private final Map<UUID, Long> runningHere = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Instant> timers = new ConcurrentSkipListSet<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition woken = lock.newCondition();
@@ -123,7 +125,7 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
 
     /** Whether a worker here runs the task right now. */
     public boolean isRunningHere(UUID taskId) {
-        return runningHere.contains(taskId);
+        return runningHere.containsKey(taskId);
     }
 
     /** Tasks running on this node right now. */
@@ -186,7 +188,7 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
         List<Claimed> claimed = queue.claim(node, available, now);
         for (Claimed task : claimed) {
             free.acquireUninterruptibly();
-            runningHere.add(task.task().id());
+            runningHere.put(task.task().id(), task.task().attempt());
             threads.execute(() -> work(task));
         }
         return claimed.size() == available;
@@ -209,7 +211,7 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Task {} run failed unexpectedly; the reconciler will re-queue it", id, e);
         } finally {
-            runningHere.remove(id);
+            runningHere.remove(id, claimed.task().attempt());
             MDC.remove("taskId");
             free.release();
             wake();

@@ -57,6 +57,9 @@ final class Checkpoints {
         boolean terminal = checkpoint.newState().isTerminal();
         Optional<Integer> seq = !mayLeaveLink && !terminal ? tasks.checkpoint(checkpoint)
                 : transactions.inTransaction(c -> {
+                    if (mayLeaveLink) {
+                        waits.lockUnresolved(c, run.taskId()); // waits before the task, as cancel locks: no deadlock
+                    }
                     Optional<Integer> written = tasks.checkpoint(c, checkpoint);
                     if (written.isPresent() && mayLeaveLink) {
                         waits.cancelPending(c, run.taskId(), checkpoint.at());

@@ -140,6 +140,7 @@ public final class WaitService {
         record Entered(Entry entry, WaitState outcome, UUID waitId, WaitResolver.Effect effect) {
         }
         Entered entered = transactions.inTransaction(c -> {
+            waits.lockUnresolved(c, taskId); // waits before the task, the order cancel and deliveries lock in
             Optional<Integer> seq = tasks.checkpoint(c, checkpoint);
             if (seq.isEmpty()) {
                 return new Entered(Entry.FENCED, null, null, null);
