@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -91,23 +90,8 @@ class CallbackDeliveryIT {
     }
 
     /** Acceptance: a dump of every table holds no callback signing secret, not even its key part. */
-    private void assertNoSecretInTheDatabase() throws Exception {
-        StringBuilder dump = new StringBuilder();
-        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (java.sql.ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String table : tables) {
-                try (java.sql.ResultSet rs = s.executeQuery("SELECT t::text FROM " + table + " t")) {
-                    while (rs.next()) {
-                        dump.append(rs.getString(1)).append('\n');
-                    }
-                }
-            }
-        }
+    private void assertNoSecretInTheDatabase() {
+        String dump = db.dumpAllTables();
         assertThat(dump).contains(",test,"); // the key id beside each sealed secret: the endpoints are there
         for (String secret : secretsShown) {
             assertThat(dump).doesNotContain(secret).doesNotContain(secret.substring(6, 30));
@@ -115,7 +99,7 @@ class CallbackDeliveryIT {
     }
 
     @AfterEach
-    void reset() throws Exception {
+    void reset() {
         assertNoSecretInTheDatabase(); // while the endpoints, their deliveries and attempts are all still there
         node.callbacks().list().forEach(c -> node.callbacks().delete(c.id()));
         received.clear();

@@ -39,6 +39,30 @@ public record TestDatabase(String url, String user, String password, PostgresSer
         return env;
     }
 
+    /** Every row of every table in the public schema, as text: what a dump of the database would hold. */
+    public String dumpAllTables() {
+        StringBuilder dump = new StringBuilder();
+        try (Connection c = connect(); var s = c.createStatement()) {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            try (var rs = s.executeQuery(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                try (var rs = s.executeQuery("SELECT t::text FROM " + table + " t")) {
+                    while (rs.next()) {
+                        dump.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("dump failed: " + e.getMessage(), e);
+        }
+        return dump.toString();
+    }
+
     /** Runs one statement that returns no rows; how many rows it changed. */
     public int execute(String sql, Object... parameters) {
         try (Connection connection = connect();

@@ -17,9 +17,6 @@ import io.baton.signature.StandardWebhooksScheme;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -617,23 +614,7 @@ class WebhooksIT {
      */
     private void assertNoPlaintextTokenInTheDatabase() throws Exception {
         assertThat(tokens).isNotEmpty();
-        StringBuilder dump = new StringBuilder();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String table : tables) {
-                try (ResultSet rs = s.executeQuery("SELECT t::text FROM " + table + " t")) {
-                    while (rs.next()) {
-                        dump.append(rs.getString(1)).append('\n');
-                    }
-                }
-            }
-        }
+        String dump = db.dumpAllTables();
         for (String token : tokens.values()) {
             assertThat(dump).doesNotContain(token).doesNotContain(token.substring(3, 40));
             assertThat(dump).contains(ResumeToken.hash(token));
