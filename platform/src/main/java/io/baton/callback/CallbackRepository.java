@@ -1,5 +1,6 @@
 package io.baton.callback;
 
+import io.baton.secret.SealedColumn;
 import io.baton.secret.SecretBox;
 import java.sql.Array;
 import java.sql.Connection;
@@ -16,6 +17,12 @@ import java.util.UUID;
 
 /** Registered endpoints ({@code baton_callback}); their secrets only ever as sealed by {@link SecretBox}. */
 public final class CallbackRepository {
+    /** An endpoint's signing secret, sealed for the endpoint (the previous one keeps the place of the current). */
+    public static final SealedColumn SECRET = new SealedColumn("baton_callback", "secret_key_id", "secret",
+            "baton_callback.secret", "id::text");
+    /** The secret a rotation replaced, still sent during the overlap; sealed as it was when current. */
+    public static final SealedColumn PREVIOUS_SECRET = new SealedColumn("baton_callback", "previous_secret_key_id",
+            "previous_secret", "baton_callback.secret", "id::text");
     private static final String COLUMNS = """
             id, url, event_types, agent, description, enabled, disabled_reason, failing_since, previous_until,
             created_at, updated_at""";

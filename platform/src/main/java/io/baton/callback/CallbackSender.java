@@ -338,10 +338,11 @@ public final class CallbackSender implements AutoCloseable {
     /** {@code v1,<sig>} under the current secret, and under the previous one while its overlap lasts. */
     private String signatures(Loaded loaded, String id, long timestamp, byte[] body, Instant now) {
         List<String> all = new ArrayList<>();
-        all.add(new StandardWebhooksScheme(secrets.open(loaded.secret(), Callbacks.SECRET_COLUMN), clock)
+        all.add(new StandardWebhooksScheme(secrets.open(loaded.secret(), CallbackRepository.SECRET.context(loaded.callbackId().toString())), clock)
                 .sign(id, timestamp, body));
         if (loaded.previous() != null && loaded.previousUntil() != null && loaded.previousUntil().isAfter(now)) {
-            all.add(new StandardWebhooksScheme(secrets.open(loaded.previous(), Callbacks.SECRET_COLUMN), clock)
+            all.add(new StandardWebhooksScheme(secrets.open(loaded.previous(),
+                    CallbackRepository.PREVIOUS_SECRET.context(loaded.callbackId().toString())), clock)
                     .sign(id, timestamp, body));
         }
         return String.join(" ", all);

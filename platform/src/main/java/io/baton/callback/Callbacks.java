@@ -26,8 +26,6 @@ public final class Callbacks {
     public static final int MAX_URL_LENGTH = 2000;
     public static final int MAX_AGENT_LENGTH = 200;
     public static final int MAX_DESCRIPTION_LENGTH = 500;
-    /** Where a sealed callback secret lives: the associated data of its encryption. */
-    static final String SECRET_COLUMN = "baton_callback.secret";
 
     /** What a client asks for. {@code agent} and {@code description} may be {@code null}. */
     public record Registration(String url, List<String> eventTypes, String agent, String description) {
@@ -65,9 +63,10 @@ public final class Callbacks {
         String agent = optionalText(registration.agent(), "agent", MAX_AGENT_LENGTH);
         String description = optionalText(registration.description(), "description", MAX_DESCRIPTION_LENGTH);
         String secret = newSecret();
-        SecretBox.Sealed sealed = box().seal(secret, SECRET_COLUMN);
+        UUID id = UUID.randomUUID();
+        SecretBox.Sealed sealed = box().seal(secret, CallbackRepository.SECRET.context(id.toString()));
         Instant now = clock.instant();
-        Callback callback = transactions.inTransaction(c -> callbacks.insert(c, UUID.randomUUID(), url.toString(),
+        Callback callback = transactions.inTransaction(c -> callbacks.insert(c, id, url.toString(),
                 types, agent, description, sealed, now));
         return new Registered(callback, secret);
     }
@@ -103,7 +102,7 @@ public final class Callbacks {
             throw new InvalidCallbackException("the overlap must be between 0 and 30 days");
         }
         String secret = newSecret();
-        SecretBox.Sealed sealed = box().seal(secret, SECRET_COLUMN);
+        SecretBox.Sealed sealed = box().seal(secret, CallbackRepository.SECRET.context(id.toString()));
         Instant now = clock.instant();
         return transactions.inTransaction(c -> callbacks.rotate(c, id, sealed, now.plus(overlap), now))
                 .map(callback -> new Registered(callback, secret));

@@ -29,8 +29,10 @@ import io.baton.persistence.Transactions;
 import io.baton.wait.EventSource;
 import io.baton.wait.TokenKey;
 import io.baton.wait.TokenKeys;
+import io.baton.secret.Resealer;
 import io.baton.secret.SecretBox;
 import io.baton.secret.SecretKeys;
+import io.baton.secret.SecretUnavailableException;
 import io.baton.wait.WaitRepository;
 import io.baton.wait.WaitService;
 import java.util.LinkedHashMap;
@@ -239,11 +241,7 @@ public final class BatonNode implements AutoCloseable {
             WaitService waits = new WaitService(transactions, waitRepository, repository, dispatcher,
                     new WaitService.Keys(tokenKey.orElse(null), secrets.orElse(null)), config.http().publicUrl(),
                     sources, events, outbox, builder.clock, json);
-            int resealed = waits.resealSecrets();
-            if (resealed > 0) {
-                LOG.info("Node {} sealed {} stored signing secret(s) under key '{}'", nodeId, resealed,
-                        secrets.orElseThrow().currentKeyId());
-            }
+            resealSecrets(transactions, secrets, nodeId);
             runner = new TaskRunner(new TaskRunner.Wiring(repository, waitRepository, waits, transactions, dispatcher,
                     events, faults, outbox), agents, config.execution(), builder.clock, nodeId, json);
             Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,
@@ -274,6 +272,26 @@ public final class BatonNode implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(dispatcher, runner, database, embedded);
             throw e;
+        }
+    }
+
+    /**
+     * Every stored secret under the first key of {@code BATON_SECRET_KEY} (plain text from before sealing, or an older
+     * key); the start stops if the database holds a secret under a key this node lacks.
+     */
+    private static void resealSecrets(Transactions transactions, Optional<SecretBox> secrets, String nodeId) {
+        if (secrets.isEmpty()) {
+            return;
+        }
+        try {
+            int resealed = new Resealer(transactions, secrets.get()).resealAll(List.of(WaitRepository.SIGNING_SECRET,
+                    CallbackRepository.SECRET, CallbackRepository.PREVIOUS_SECRET));
+            if (resealed > 0) {
+                LOG.info("Node {} sealed {} stored secret(s) under key '{}'", nodeId, resealed,
+                        secrets.get().currentKeyId());
+            }
+        } catch (SecretUnavailableException e) {
+            throw new NodeStartException(e.getMessage(), null);
         }
     }
 

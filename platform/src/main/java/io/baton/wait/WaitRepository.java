@@ -4,6 +4,7 @@ import io.baton.agent.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.persistence.JsonColumns;
+import io.baton.secret.SealedColumn;
 import io.baton.secret.SecretBox;
 import java.sql.Array;
 import java.sql.Connection;
@@ -22,6 +23,9 @@ import java.util.UUID;
  * changes in the same transaction as its task.
  */
 public final class WaitRepository {
+    /** A signed wait's secret, sealed for its (task, seq): the row id may change while the wait is PENDING. */
+    public static final SealedColumn SIGNING_SECRET = new SealedColumn("baton_wait", "signing_key_id",
+            "signing_secret", "baton_wait.signing_secret", "task_id::text || ':' || seq");
     private static final String COLUMNS = """
             id, task_id, seq, kind, source, correlation_key, state, timeout_millis, deadline, max_deadline,
             resume_step, timeout_step, failure_step, signing_key_id, signing_secret, payload, payload_hash, created_at,
@@ -46,14 +50,6 @@ public final class WaitRepository {
                    token_hash = excluded.token_hash
              WHERE baton_wait.state = 'PENDING'
             RETURNING\s""" + COLUMNS;
-
-    private static final String UNSEALED = """
-            SELECT id, signing_key_id, signing_secret FROM baton_wait
-             WHERE signing_secret IS NOT NULL AND signing_key_id IS DISTINCT FROM ? AND id > ?
-             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""";
-
-    private static final String RESEAL = """
-            UPDATE baton_wait SET signing_key_id = ?, signing_secret = ? WHERE id = ? AND signing_secret = ?""";
 
     private static final String BY_TOKEN = "SELECT " + COLUMNS + " FROM baton_wait WHERE token_hash = ?";
 
@@ -158,38 +154,6 @@ public final class WaitRepository {
             ps.setInt(3, seq);
             ps.setString(4, tokenHash);
             ps.setTimestamp(5, Timestamp.from(now));
-            ps.executeUpdate();
-        }
-    }
-
-    /** A stored secret that is not sealed under the current key: plain text from before sealing, or an older key. */
-    public record Unsealed(UUID waitId, SecretBox.Sealed secret) {
-    }
-
-    /** Up to {@code limit} waits after {@code after} (by id) whose secret is not sealed under {@code currentKeyId}. */
-    public List<Unsealed> unsealed(Connection c, String currentKeyId, UUID after, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UNSEALED)) {
-            ps.setString(1, currentKeyId);
-            ps.setObject(2, after);
-            ps.setInt(3, limit);
-            List<Unsealed> found = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new Unsealed(rs.getObject("id", UUID.class),
-                            new SecretBox.Sealed(rs.getString("signing_key_id"), rs.getString("signing_secret"))));
-                }
-            }
-            return found;
-        }
-    }
-
-    /** Replaces a wait's stored secret {@code was} with {@code now} (the same secret, sealed anew). */
-    public void reseal(Connection c, UUID waitId, SecretBox.Sealed was, SecretBox.Sealed now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(RESEAL)) {
-            ps.setString(1, now.keyId());
-            ps.setString(2, now.value());
-            ps.setObject(3, waitId);
-            ps.setString(4, was.value());
             ps.executeUpdate();
         }
     }

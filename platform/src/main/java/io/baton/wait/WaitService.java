@@ -42,8 +42,6 @@ public final class WaitService {
     private static final String TIMED_OUT = "timed-out";
     private static final String TASK_FAILED = "FAILED";
     /** Where a sealed signing secret lives: the associated data of its encryption. */
-    private static final String SECRET_COLUMN = "baton_wait.signing_secret";
-    private static final int RESEAL_BATCH = 200;
 
     private final Transactions transactions;
     private final WaitRepository waits;
@@ -204,7 +202,7 @@ public final class WaitService {
         if (wait.kind() == Wait.Kind.EVENT) {
             waits.lock(c, "event:" + wait.source() + ":" + wait.correlationKey());
         }
-        WaitRecord opened = waits.open(c, taskId, seq, wait, tokenHash, seal(wait.signingSecret()), deadline,
+        WaitRecord opened = waits.open(c, taskId, seq, wait, tokenHash, seal(wait.signingSecret(), taskId, seq), deadline,
                         maxDeadline, now)
                 .orElseThrow(() -> new IllegalStateException("wait of task " + taskId + " step " + seq
                         + " was already opened"));
@@ -249,7 +247,7 @@ public final class WaitService {
     }
 
     /** A wait's signing secret as stored: sealed under the first secret key. */
-    private SecretBox.Sealed seal(String secret) {
+    private SecretBox.Sealed seal(String secret, UUID taskId, int seq) {
         if (secret == null) {
             return null;
         }
@@ -257,11 +255,12 @@ public final class WaitService {
             throw new IllegalStateException("no secret key: set BATON_SECRET_KEY (the same on every node) to open "
                     + "waits that demand a signature; their secrets are stored encrypted");
         }
-        return secrets.seal(secret, SECRET_COLUMN);
+        return secrets.seal(secret, WaitRepository.SIGNING_SECRET.context(taskId + ":" + seq));
     }
 
     /** A wait's signing secret in clear, to verify a delivery; written in plain text by an earlier version if no key id. */
-    private String unseal(SecretBox.Sealed sealed) {
+    private String unseal(WaitRecord wait) {
+        SecretBox.Sealed sealed = wait.signingSecret();
         if (sealed.keyId() == null) {
             return sealed.value();
         }
@@ -269,40 +268,7 @@ public final class WaitService {
             throw new SecretUnavailableException("the wait's signing secret is encrypted and this node has no "
                     + "BATON_SECRET_KEY");
         }
-        return secrets.open(sealed, SECRET_COLUMN);
-    }
-
-    /**
-     * Seals every stored signing secret that is not sealed under the first key: plain text left by an earlier version,
-     * or a key that was rotated out. Runs as a node starts, in batches; rows another node is re-sealing are skipped.
-     * How many were re-sealed.
-     */
-    public int resealSecrets() {
-        if (secrets == null) {
-            return 0;
-        }
-        int done = 0;
-        UUID after = new UUID(0, 0); // the least in PostgreSQL's order (bytes, unsigned)
-        while (true) {
-            UUID from = after;
-            List<WaitRepository.Unsealed> batch = transactions.inTransaction(c -> {
-                List<WaitRepository.Unsealed> found = waits.unsealed(c, secrets.currentKeyId(), from, RESEAL_BATCH);
-                for (WaitRepository.Unsealed row : found) {
-                    try {
-                        waits.reseal(c, row.waitId(), row.secret(),
-                                secrets.seal(unseal(row.secret()), SECRET_COLUMN));
-                    } catch (SecretUnavailableException e) {
-                        LOG.warn("Wait {}: its signing secret cannot be re-sealed: {}", row.waitId(), e.getMessage());
-                    }
-                }
-                return found;
-            });
-            if (batch.isEmpty()) {
-                return done;
-            }
-            done += batch.size();
-            after = batch.get(batch.size() - 1).waitId();
-        }
+        return secrets.open(sealed, WaitRepository.SIGNING_SECRET.context(wait.taskId() + ":" + wait.seq()));
     }
 
     /** Checks the Standard Webhooks signature a wait demands, as of {@code at}. */
@@ -310,7 +276,7 @@ public final class WaitService {
         if (wait.signingSecret() == null) {
             return;
         }
-        Verification check = new StandardWebhooksScheme(unseal(wait.signingSecret()), at).verify(headers, body);
+        Verification check = new StandardWebhooksScheme(unseal(wait), at).verify(headers, body);
         if (!check.isValid()) {
             throw new DeliveryException(Reason.UNAUTHORIZED, "Signature check failed: " + check.reason() + ".");
         }

@@ -81,9 +81,9 @@ public final class HttpApp {
             config.routes.exception(StoreConflictException.class, (e, ctx) ->
                     problem(ctx, 409, "Conflict", "The request conflicts with what is stored; nothing was recorded."));
             config.routes.exception(SecretUnavailableException.class, (e, ctx) -> {
-                LOG.error("Secret key missing on {} {}: {}", ctx.method(), path(ctx), e.getMessage());
-                problem(ctx, 503, "Service Unavailable", "This node lacks a secret key it needs (" + e.getMessage()
-                        + "), so nothing was recorded; the operator must set BATON_SECRET_KEY.");
+                LOG.error("A stored secret cannot be opened on {} {}: {}", ctx.method(), path(ctx), e.getMessage());
+                problem(ctx, 503, "Service Unavailable", "This node cannot open a stored secret it needs ("
+                        + e.getMessage() + "), so nothing was recorded; the operator must check BATON_SECRET_KEY.");
             });
             config.routes.exception(HttpResponseException.class, HttpApp::javalinResponse);
             config.routes.exception(Exception.class, (e, ctx) -> {
