@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.baton.callback.CallbackRepository;
 import io.baton.config.SecretKeySetting;
 import io.baton.persistence.Database;
 import io.baton.secret.SecretBox;
@@ -80,7 +81,7 @@ class CallbackFailoverIT {
         SecretBox box = new SecretBox(List.of(new SecretKeySetting("test",
                 Base64.getDecoder().decode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="))));
         SecretBox.Sealed secret = box.seal("whsec_" + Base64.getEncoder().encodeToString(new byte[32]),
-                "baton_callback.secret");
+                CallbackRepository.SECRET.context(ENDPOINT));
         db.execute("""
                 INSERT INTO baton_callback (id, url, event_types, secret_key_id, secret, created_at, updated_at)
                 VALUES (?::uuid, ?, '{*}', ?, ?, now(), now())""", ENDPOINT,

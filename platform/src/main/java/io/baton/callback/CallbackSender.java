@@ -2,12 +2,12 @@ package io.baton.callback;
 
 import io.baton.callback.DeliveryRepository.Attempt;
 import io.baton.callback.DeliveryRepository.Claimed;
-import io.baton.callback.DeliveryRepository.Loaded;
 import io.baton.config.CallbackConfig;
 import io.baton.persistence.Notifications;
 import io.baton.persistence.StoreUnavailableException;
 import io.baton.persistence.Transactions;
 import io.baton.secret.SecretBox;
+import io.baton.secret.SecretUnavailableException;
 import io.baton.signature.StandardWebhooksScheme;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,13 +24,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,7 +66,6 @@ public final class CallbackSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackSender.class);
     static final int EXCERPT_BYTES = 256;
     private static final int THREADS = 32;
-    private static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
     private final Transactions transactions;
     private final DeliveryRepository deliveries;
@@ -80,7 +78,8 @@ public final class CallbackSender implements AutoCloseable {
     private final Duration pollInterval;
     private final CloseableHttpClient http;
     private final ExecutorService threads;
-    private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final SettlementWriter settlements;
+    private final Map<UUID, Lane> lanes = new HashMap<>(); // guarded by itself
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicReference<Duration> lag = new AtomicReference<>(Duration.ZERO);
     private final Object signal = new Object();
@@ -118,6 +117,7 @@ public final class CallbackSender implements AutoCloseable {
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout)
                         .setConnectionRequestTimeout(timeout).build())
                 .build();
+        this.settlements = new SettlementWriter(transactions, deliveries, node);
         AtomicInteger count = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(THREADS, r -> {
             Thread thread = new Thread(r, "baton-callback-" + node + "-" + count.incrementAndGet());
@@ -138,6 +138,7 @@ public final class CallbackSender implements AutoCloseable {
     public void start(Notifications.ConnectionOpener opener, javax.sql.DataSource pool) {
         notifications = new Notifications(Notifications.OUTBOX, opener, pool, this::wake, node);
         notifications.start();
+        settlements.start();
         loop = new Thread(this::run, "baton-callbacks-" + node);
         loop.setDaemon(true);
         loop.start();
@@ -180,123 +181,97 @@ public final class CallbackSender implements AutoCloseable {
         }
     }
 
-    /** Claims what free threads can take, leaving out endpoints at their limit; whether a full batch was claimed. */
+    /**
+     * One endpoint's deliveries on this node: attempts running (at most {@code BATON_CALLBACK_CONCURRENCY}) and
+     * claimed ones waiting for one of them to end (at most as many again, so each starts within one attempt's time
+     * and its lease, two attempts long, holds). A thread that ends an attempt takes the next waiting one of its
+     * endpoint at once, without a claim in between.
+     */
+    private static final class Lane {
+        int running;
+        final ArrayDeque<Claimed> waiting = new ArrayDeque<>();
+    }
+
+    /** Claims what free threads can take, each endpoint up to its lane's room; whether a full batch was claimed. */
     private boolean claimAndSend(Instant now) {
         int free = THREADS - busy.get();
         if (free <= 0) {
             return false;
         }
-        List<UUID> full = new ArrayList<>();
-        inFlight.forEach((id, n) -> {
-            if (n.get() >= config.concurrency()) {
-                full.add(id);
-            }
-        });
+        int laneSize = 2 * config.concurrency();
+        Map<UUID, Integer> room = new HashMap<>();
+        synchronized (lanes) {
+            lanes.forEach((id, lane) -> room.put(id, laneSize - lane.running - lane.waiting.size()));
+        }
         // Long enough for the attempt and its record; a node that dies mid-send hands the delivery on after it.
         Instant leaseUntil = now.plus(config.timeout().multipliedBy(2)).plusSeconds(5);
-        List<Claimed> claimed = transactions.inTransaction(c -> deliveries.claim(c, node, now, leaseUntil, full,
-                free));
-        Map<UUID, Integer> taken = new java.util.HashMap<>();
+        List<Claimed> claimed = transactions.inTransaction(c -> deliveries.claim(c, node, now, leaseUntil, room,
+                laneSize, free));
         for (Claimed delivery : claimed) {
-            int n = taken.merge(delivery.callbackId(), 1, Integer::sum)
-                    + inFlight.computeIfAbsent(delivery.callbackId(), k -> new AtomicInteger()).get();
-            if (n > config.concurrency()) { // more of one endpoint than it may have in flight: let the lease lapse
-                release(delivery);
-                continue;
-            }
-            busy.incrementAndGet();
-            inFlight.get(delivery.callbackId()).incrementAndGet();
-            threads.execute(() -> {
-                try {
-                    attempt(delivery);
-                } catch (RuntimeException e) {
-                    LOG.warn("Callback {} of event {}: the attempt could not be recorded ({}); it is retried when "
-                            + "its lease ends", delivery.callbackId(), delivery.eventId(), e.toString());
-                } finally {
-                    inFlight.get(delivery.callbackId()).decrementAndGet();
-                    busy.decrementAndGet();
-                    wake();
+            boolean runNow;
+            synchronized (lanes) {
+                Lane lane = lanes.computeIfAbsent(delivery.callbackId(), k -> new Lane());
+                runNow = lane.running < config.concurrency();
+                if (runNow) {
+                    lane.running++;
+                    busy.incrementAndGet();
+                } else {
+                    lane.waiting.add(delivery);
                 }
-            });
+            }
+            if (runNow) {
+                threads.execute(() -> runLane(delivery));
+            }
         }
         return claimed.size() == free;
     }
 
-    private void release(Claimed delivery) {
-        transactions.inTransaction(c -> deliveries.unclaim(c, delivery, node));
-    }
-
-    /** One attempt of one delivery, and its record. */
-    void attempt(Claimed claimed) {
-        Loaded loaded = transactions.inTransaction(c -> deliveries.load(c, claimed.eventId(), claimed.callbackId()));
-        if (loaded == null) {
-            return; // the endpoint was deleted meanwhile, and its deliveries with it
-        }
-        Instant started = clock.instant();
-        if (!loaded.enabled()) {
-            settle(claimed, loaded, new Attempt(claimed.attempt(), node, started, null, null, null,
-                    "the endpoint is disabled"), "DEAD", started, "the endpoint is disabled");
-            return;
-        }
-        Attempt result = send(claimed, loaded, started);
-        Instant now = clock.instant();
-        Integer status = result.statusCode();
-        if (status != null && status >= 200 && status < 300) {
-            settle(claimed, loaded, result, "DELIVERED", now, null);
-            delivered.increment();
-            return;
-        }
-        if (status != null && status == 410) {
-            settle(claimed, loaded, result, "DEAD", now, "410 Gone: the endpoint was disabled");
-            transactions.inTransaction(c -> deliveries.disable(c, loaded.callbackId(), "answered 410 Gone at " + now,
-                    now));
-            LOG.warn("Callback endpoint {} answered 410 Gone; disabled", loaded.callbackId());
-            dead.increment();
-            return;
-        }
-        Instant failingSince = transactions.inTransaction(c -> deliveries.failing(c, loaded.callbackId(), now));
-        if (!failingSince.plus(config.disableAfter()).isAfter(now)) {
-            String reason = "every attempt has failed since " + failingSince + " (longer than "
-                    + config.disableAfter() + ")";
-            settle(claimed, loaded, result, "DEAD", now, "the endpoint was disabled: " + reason);
-            transactions.inTransaction(c -> deliveries.disable(c, loaded.callbackId(), reason, now));
-            LOG.warn("Callback endpoint {} disabled: {}", loaded.callbackId(), reason);
-            dead.increment();
-            return;
-        }
-        Optional<Duration> next = schedule.after(claimed.attempt(), ThreadLocalRandom.current());
-        String error = result.error() != null ? result.error() : "answered " + status;
-        if (next.isEmpty()) {
-            settle(claimed, loaded, result, "DEAD", now, "gave up after " + claimed.attempt() + " attempts: " + error);
-            dead.increment();
-            return;
-        }
-        Duration delay = next.get();
-        Duration asked = result.retryAfter();
-        if (asked != null && asked.compareTo(delay) > 0) {
-            delay = asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
-        }
-        settle(claimed, loaded, result, "PENDING", now.plus(delay), error);
-        retried.increment();
-    }
-
-    private void settle(Claimed claimed, Loaded loaded, Attempt result, String state, Instant dueAt, String error) {
-        Instant now = clock.instant();
-        boolean kept = transactions.inTransaction(c -> {
-            deliveries.logAttempt(c, claimed, node, result.at(), result);
-            if ("DELIVERED".equals(state) && loaded.failingSince() != null) {
-                deliveries.healthy(c, loaded.callbackId());
+    /** Attempts {@code first}, then whatever waits in its endpoint's lane, until the lane has nothing waiting. */
+    private void runLane(Claimed first) {
+        UUID endpoint = first.callbackId();
+        Claimed next = first;
+        while (next != null) {
+            try {
+                attempt(next);
+            } catch (RuntimeException e) {
+                LOG.warn("Callback {} of event {}: the attempt failed unexpectedly ({}); it is retried when its lease "
+                        + "ends", endpoint, next.eventId(), e.toString());
             }
-            return deliveries.settle(c, claimed, node, state, dueAt, error, "DELIVERED".equals(state) ? now : null);
-        });
-        if (!kept) {
-            LOG.warn("Callback {} of event {}: attempt {} outlived its lease; another node has it now",
-                    claimed.callbackId(), claimed.eventId(), claimed.attempt());
+            synchronized (lanes) {
+                Lane lane = lanes.get(endpoint);
+                next = lane.waiting.poll();
+                if (next == null) {
+                    lane.running--;
+                    busy.decrementAndGet();
+                    if (lane.running == 0) {
+                        lanes.remove(endpoint);
+                    }
+                }
+            }
+            wake(); // room in the lane: claim more
         }
+    }
+
+    /** One attempt of one delivery; its record is queued for the next batch. */
+    void attempt(Claimed claimed) {
+        Instant started = clock.instant();
+        if (!claimed.enabled()) {
+            settlements.submit(Settlement.endpointDisabled(claimed, node, started));
+            return;
+        }
+        Attempt result = send(claimed, started);
+        Settlement settlement = Settlement.judge(claimed, result, clock.instant(), schedule, config,
+                ThreadLocalRandom.current());
+        switch (settlement.state()) {
+            case "DELIVERED" -> delivered.increment();
+            case "DEAD" -> dead.increment();
+            default -> retried.increment();
+        }
+        settlements.submit(settlement);
     }
 
     /** Posts the event, signed; what came of it (never throws for what the endpoint or the network does). */
-    private Attempt send(Claimed claimed, Loaded loaded, Instant at) {
+    private Attempt send(Claimed loaded, Instant at) {
         long started = System.nanoTime();
         try {
             URI url = URI.create(loaded.url());
@@ -322,24 +297,26 @@ public final class CallbackSender implements AutoCloseable {
                 int code = response.getCode();
                 Duration asked = (code == 429 || code == 503) && retryAfter != null
                         ? retryAfter(retryAfter.getValue(), at) : null;
-                return new Attempt(claimed.attempt(), node, at, code, latency, excerpt,
+                return new Attempt(loaded.attempt(), node, at, code, latency, excerpt,
                         code >= 300 && code < 400 ? "redirect to elsewhere (not followed)" : null, asked);
             });
         } catch (UnsafeTargetException e) {
-            return new Attempt(claimed.attempt(), node, at, null, null, null, "refused: " + e.getMessage(), null);
+            return new Attempt(loaded.attempt(), node, at, null, null, null, "refused: " + e.getMessage(), null);
+        } catch (SecretUnavailableException e) { // a sealed secret that does not open: nothing is sent unsigned
+            return new Attempt(loaded.attempt(), node, at, null, null, null, "not sent: " + e.getMessage(), null);
         } catch (IOException | IllegalArgumentException e) {
             int latency = (int) ((System.nanoTime() - started) / 1_000_000);
             attempts.record(Duration.ofMillis(latency));
-            return new Attempt(claimed.attempt(), node, at, null, latency, null,
+            return new Attempt(loaded.attempt(), node, at, null, latency, null,
                     e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         }
     }
 
     /** {@code v1,<sig>} under the current secret, and under the previous one while its overlap lasts. */
-    private String signatures(Loaded loaded, String id, long timestamp, byte[] body, Instant now) {
+    private String signatures(Claimed loaded, String id, long timestamp, byte[] body, Instant now) {
         List<String> all = new ArrayList<>();
-        all.add(new StandardWebhooksScheme(secrets.open(loaded.secret(), CallbackRepository.SECRET.context(loaded.callbackId().toString())), clock)
-                .sign(id, timestamp, body));
+        all.add(new StandardWebhooksScheme(secrets.open(loaded.secret(),
+                CallbackRepository.SECRET.context(loaded.callbackId().toString())), clock).sign(id, timestamp, body));
         if (loaded.previous() != null && loaded.previousUntil() != null && loaded.previousUntil().isAfter(now)) {
             all.add(new StandardWebhooksScheme(secrets.open(loaded.previous(),
                     CallbackRepository.PREVIOUS_SECRET.context(loaded.callbackId().toString())), clock)
@@ -373,6 +350,7 @@ public final class CallbackSender implements AutoCloseable {
         threads.shutdownNow();
         try {
             threads.awaitTermination(5, TimeUnit.SECONDS);
+            settlements.close();
             http.close();
         } catch (IOException e) {
             LOG.debug("closing the callback HTTP client: {}", e.toString());

@@ -8,31 +8,43 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Deliveries of events to endpoints ({@code baton_callback_delivery}) and their attempts. */
 public final class DeliveryRepository {
+    /**
+     * Leases due deliveries, oldest first, at most {@code room} of each endpoint, returning with each what its attempt
+     * needs: the event and the endpoint. Candidates are locked ({@code SKIP LOCKED}), then ranked per endpoint; the
+     * locks on those left out end with the transaction.
+     */
     private static final String CLAIM = """
             UPDATE baton_callback_delivery d
                SET lease_owner = ?, lease_until = ?, attempts = d.attempts + 1
-              FROM (SELECT event_id, callback_id FROM baton_callback_delivery
-                     WHERE state = 'PENDING' AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-                       AND NOT (callback_id = ANY(?))
-                     ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due
-             WHERE d.event_id = due.event_id AND d.callback_id = due.callback_id
-            RETURNING d.event_id, d.callback_id, d.attempts""";
+              FROM (SELECT ranked.event_id, ranked.callback_id
+                      FROM (SELECT event_id, callback_id, due_at,
+                                   row_number() OVER (PARTITION BY callback_id ORDER BY due_at) AS place
+                              FROM (SELECT event_id, callback_id, due_at FROM baton_callback_delivery
+                                     WHERE state = 'PENDING' AND due_at <= ?
+                                       AND (lease_until IS NULL OR lease_until < ?) AND NOT (callback_id = ANY(?))
+                                     ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) candidates) ranked
+                      LEFT JOIN unnest(?::uuid[], ?::int[]) AS room(callback_id, free)
+                             ON room.callback_id = ranked.callback_id
+                     WHERE ranked.place <= COALESCE(room.free, ?)
+                     ORDER BY ranked.due_at LIMIT ?) due, baton_event e, baton_callback c
+             WHERE d.event_id = due.event_id AND d.callback_id = due.callback_id AND e.id = d.event_id
+               AND c.id = d.callback_id
+            RETURNING d.event_id, d.callback_id, d.attempts, e.payload::text, c.url, c.enabled, c.secret_key_id,
+                      c.secret, c.previous_secret_key_id, c.previous_secret, c.previous_until, c.failing_since""";
 
-    private static final String LOAD = """
-            SELECT e.id, e.payload::text, c.id, c.url, c.enabled, c.secret_key_id, c.secret, c.previous_secret_key_id,
-                   c.previous_secret, c.previous_until, c.failing_since
-              FROM baton_event e, baton_callback c WHERE e.id = ? AND c.id = ?""";
-
+    /** An attempt's log line, unless its delivery was deleted meanwhile (with its endpoint). */
     private static final String ATTEMPT = """
             INSERT INTO baton_callback_attempt (event_id, callback_id, attempt, node, at, status_code, latency_ms,
                                                 response_excerpt, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (
+                SELECT 1 FROM baton_callback_delivery WHERE event_id = ? AND callback_id = ?)
+            ON CONFLICT DO NOTHING""";
 
     /** Settles an attempt, fenced by the lease: a node whose lease was taken over changes nothing. */
     private static final String SETTLE = """
@@ -40,13 +52,8 @@ public final class DeliveryRepository {
                SET state = ?, due_at = ?, last_error = ?, delivered_at = ?, lease_owner = NULL, lease_until = NULL
              WHERE event_id = ? AND callback_id = ? AND lease_owner = ? AND attempts = ? AND state = 'PENDING'""";
 
-    private static final String UNCLAIM = """
-            UPDATE baton_callback_delivery SET attempts = attempts - 1, lease_owner = NULL, lease_until = NULL
-             WHERE event_id = ? AND callback_id = ? AND lease_owner = ? AND attempts = ? AND state = 'PENDING'""";
-
     private static final String FAILING = """
-            UPDATE baton_callback SET failing_since = COALESCE(failing_since, ?) WHERE id = ?
-            RETURNING failing_since""";
+            UPDATE baton_callback SET failing_since = COALESCE(failing_since, ?) WHERE id = ?""";
 
     private static final String HEALTHY = "UPDATE baton_callback SET failing_since = NULL WHERE id = ? "
             + "AND failing_since IS NOT NULL";
@@ -78,14 +85,10 @@ public final class DeliveryRepository {
     private static final String OLDEST_DUE = """
             SELECT min(due_at) FROM baton_callback_delivery WHERE state = 'PENDING' AND due_at <= ?""";
 
-    /** A delivery claimed for one attempt. */
-    public record Claimed(UUID eventId, UUID callbackId, int attempt) {
-    }
-
-    /** What an attempt needs: the event's payload, and the endpoint. */
-    public record Loaded(UUID eventId, String payload, UUID callbackId, String url, boolean enabled,
-                         SecretBox.Sealed secret, SecretBox.Sealed previous, Instant previousUntil,
-                         Instant failingSince) {
+    /** A delivery claimed for one attempt ({@code attempt}, counting from 1), with the event and the endpoint. */
+    public record Claimed(UUID eventId, UUID callbackId, int attempt, String payload, String url, boolean enabled,
+                          SecretBox.Sealed secret, SecretBox.Sealed previous, Instant previousUntil,
+                          Instant failingSince) {
     }
 
     /** One attempt as logged. */
@@ -102,110 +105,136 @@ public final class DeliveryRepository {
                            Instant deliveredAt, Instant createdAt, List<Attempt> attemptLog) {
     }
 
-    public List<Claimed> claim(Connection c, String node, Instant now, Instant leaseUntil, Collection<UUID> busy,
-                               int limit) throws SQLException {
+    /**
+     * Leases up to {@code limit} due deliveries: none of an endpoint whose {@code room} is 0 or less, at most its room
+     * of one listed there, at most {@code otherRoom} of any other.
+     */
+    public List<Claimed> claim(Connection c, String node, Instant now, Instant leaseUntil, Map<UUID, Integer> room,
+                               int otherRoom, int limit) throws SQLException {
+        List<UUID> full = new ArrayList<>();
+        List<UUID> partial = new ArrayList<>();
+        List<Integer> free = new ArrayList<>();
+        room.forEach((id, n) -> {
+            if (n <= 0) {
+                full.add(id);
+            } else {
+                partial.add(id);
+                free.add(n);
+            }
+        });
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             ps.setString(1, node);
             ps.setTimestamp(2, Timestamp.from(leaseUntil));
             ps.setTimestamp(3, Timestamp.from(now));
             ps.setTimestamp(4, Timestamp.from(now));
-            ps.setArray(5, c.createArrayOf("uuid", busy.toArray()));
-            ps.setInt(6, limit);
+            ps.setArray(5, c.createArrayOf("uuid", full.toArray()));
+            ps.setInt(6, limit * 4); // candidates, so that a crowded endpoint does not starve the others
+            ps.setArray(7, c.createArrayOf("uuid", partial.toArray()));
+            ps.setArray(8, c.createArrayOf("int4", free.toArray()));
+            ps.setInt(9, otherRoom);
+            ps.setInt(10, limit);
             List<Claimed> claimed = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    claimed.add(new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3)));
+                    SecretBox.Sealed previous = rs.getString(10) == null ? null
+                            : new SecretBox.Sealed(rs.getString(9), rs.getString(10));
+                    claimed.add(new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3),
+                            rs.getString(4), rs.getString(5), rs.getBoolean(6),
+                            new SecretBox.Sealed(rs.getString(7), rs.getString(8)), previous,
+                            instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12))));
                 }
             }
             return claimed;
         }
     }
 
-    public Loaded load(Connection c, UUID eventId, UUID callbackId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(LOAD)) {
-            ps.setObject(1, eventId);
-            ps.setObject(2, callbackId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
+    /**
+     * Records attempts and their outcomes, in the caller's transaction: each attempt's log line, its delivery's next
+     * state (fenced by the lease: an attempt whose lease was taken over changes nothing else), and what it says of its
+     * endpoint. Endpoints are written in the order of their ids (so two nodes' batches cannot deadlock), each
+     * endpoint's attempts in the order they were made. For each
+     * settlement, in the order given, whether its lease still held.
+     */
+    public boolean[] settleAll(Connection c, String node, List<Settlement> batch) throws SQLException {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparing((Integer i) -> batch.get(i).claimed().callbackId())
+                .thenComparing(i -> batch.get(i).attempt().at()));
+        List<Settlement> ordered = order.stream().map(batch::get).toList();
+        int[] kept;
+        try (PreparedStatement log = c.prepareStatement(ATTEMPT);
+             PreparedStatement settle = c.prepareStatement(SETTLE)) {
+            for (Settlement one : ordered) {
+                addAttempt(log, one.claimed(), node, one.attempt());
+                addSettle(settle, one, node);
+            }
+            log.executeBatch();
+            kept = settle.executeBatch();
+        }
+        try (PreparedStatement healthy = c.prepareStatement(HEALTHY);
+             PreparedStatement failing = c.prepareStatement(FAILING);
+             PreparedStatement disable = c.prepareStatement(DISABLE)) {
+            for (Settlement one : ordered) {
+                UUID endpoint = one.claimed().callbackId();
+                switch (one.health()) {
+                    case ANSWERED -> {
+                        healthy.setObject(1, endpoint);
+                        healthy.addBatch();
+                    }
+                    case FAILED -> {
+                        failing.setTimestamp(1, Timestamp.from(one.attempt().at()));
+                        failing.setObject(2, endpoint);
+                        failing.addBatch();
+                    }
+                    case UNCHANGED -> {
+                    }
                 }
-                SecretBox.Sealed previous = rs.getString(9) == null ? null
-                        : new SecretBox.Sealed(rs.getString(8), rs.getString(9));
-                return new Loaded(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getString(4), rs.getBoolean(5), new SecretBox.Sealed(rs.getString(6), rs.getString(7)),
-                        previous, instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)));
+                if (one.disableReason() != null) {
+                    disable.setString(1, one.disableReason());
+                    disable.setTimestamp(2, Timestamp.from(one.attempt().at()));
+                    disable.setObject(3, endpoint);
+                    disable.addBatch();
+                }
             }
+            healthy.executeBatch();
+            failing.executeBatch();
+            disable.executeBatch();
         }
+        boolean[] result = new boolean[batch.size()];
+        for (int i = 0; i < order.size(); i++) {
+            result[order.get(i)] = kept[i] == 1;
+        }
+        return result;
     }
 
-    public void logAttempt(Connection c, Claimed claimed, String node, Instant at, Attempt result)
+    private static void addAttempt(PreparedStatement ps, Claimed claimed, String node, Attempt result)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ATTEMPT)) {
-            ps.setObject(1, claimed.eventId());
-            ps.setObject(2, claimed.callbackId());
-            ps.setInt(3, claimed.attempt());
-            ps.setString(4, node);
-            ps.setTimestamp(5, Timestamp.from(at));
-            ps.setObject(6, result.statusCode());
-            ps.setObject(7, result.latencyMillis());
-            ps.setString(8, result.responseExcerpt());
-            ps.setString(9, result.error());
-            ps.executeUpdate();
-        }
+        ps.setObject(1, claimed.eventId());
+        ps.setObject(2, claimed.callbackId());
+        ps.setInt(3, claimed.attempt());
+        ps.setString(4, node);
+        ps.setTimestamp(5, Timestamp.from(result.at()));
+        ps.setObject(6, result.statusCode());
+        ps.setObject(7, result.latencyMillis());
+        ps.setString(8, result.responseExcerpt());
+        ps.setString(9, result.error());
+        ps.setObject(10, claimed.eventId());
+        ps.setObject(11, claimed.callbackId());
+        ps.addBatch();
     }
 
-    /** PENDING (again, due at {@code dueAt}), DELIVERED or DEAD; false if the lease was lost meanwhile. */
-    public boolean settle(Connection c, Claimed claimed, String node, String state, Instant dueAt, String error,
-                          Instant deliveredAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SETTLE)) {
-            ps.setString(1, state);
-            ps.setTimestamp(2, Timestamp.from(dueAt));
-            ps.setString(3, error);
-            ps.setTimestamp(4, deliveredAt == null ? null : Timestamp.from(deliveredAt));
-            ps.setObject(5, claimed.eventId());
-            ps.setObject(6, claimed.callbackId());
-            ps.setString(7, node);
-            ps.setInt(8, claimed.attempt());
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** Gives a claim back untried (its attempt does not count). */
-    public boolean unclaim(Connection c, Claimed claimed, String node) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UNCLAIM)) {
-            ps.setObject(1, claimed.eventId());
-            ps.setObject(2, claimed.callbackId());
-            ps.setString(3, node);
-            ps.setInt(4, claimed.attempt());
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** Marks the endpoint failing from {@code now} unless it already was; since when it has been failing. */
-    public Instant failing(Connection c, UUID callbackId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(FAILING)) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setObject(2, callbackId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? instant(rs.getTimestamp(1)) : now;
-            }
-        }
-    }
-
-    public void healthy(Connection c, UUID callbackId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(HEALTHY)) {
-            ps.setObject(1, callbackId);
-            ps.executeUpdate();
-        }
-    }
-
-    public boolean disable(Connection c, UUID callbackId, String reason, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(DISABLE)) {
-            ps.setString(1, reason);
-            ps.setTimestamp(2, Timestamp.from(now));
-            ps.setObject(3, callbackId);
-            return ps.executeUpdate() == 1;
-        }
+    private static void addSettle(PreparedStatement ps, Settlement one, String node) throws SQLException {
+        ps.setString(1, one.state());
+        ps.setTimestamp(2, Timestamp.from(one.dueAt()));
+        ps.setString(3, one.error());
+        ps.setTimestamp(4, one.deliveredAt() == null ? null : Timestamp.from(one.deliveredAt()));
+        ps.setObject(5, one.claimed().eventId());
+        ps.setObject(6, one.claimed().callbackId());
+        ps.setString(7, node);
+        ps.setInt(8, one.claimed().attempt());
+        ps.addBatch();
     }
 
     public boolean replay(Connection c, UUID eventId, UUID callbackId, Instant now) throws SQLException {

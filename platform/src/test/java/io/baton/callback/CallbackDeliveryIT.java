@@ -44,6 +44,8 @@ class CallbackDeliveryIT {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     private volatile Answer otherwise = new Answer(200, Map.of(), "ok");
+    private final java.util.concurrent.atomic.AtomicInteger slowNow = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger slowMost = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer receiver;
     private TestDatabase db;
     private BatonNode node;
@@ -60,6 +62,16 @@ class CallbackDeliveryIT {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestURI().getPath().startsWith("/slow")) { // answers, within the timeout, slowly
+                slowMost.accumulateAndGet(slowNow.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    slowNow.decrementAndGet();
+                }
+            }
             Map<String, String> headers = new java.util.HashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
             received.add(new Received(Instant.now(), headers, new String(body, StandardCharsets.UTF_8)));
@@ -75,6 +87,7 @@ class CallbackDeliveryIT {
             }
             exchange.close();
         });
+        receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(40));
         receiver.start();
         node = BatonNode.builder(TestNodes.config(db, "sender-1", "BATON_CALLBACK_ALLOW", "127.0.0.1/32",
                         "BATON_CALLBACK_RETRY_SCHEDULE", "300ms,300ms", "BATON_CALLBACK_TIMEOUT", "2s",
@@ -219,6 +232,25 @@ class CallbackDeliveryIT {
         assertThat(received).hasSize(4);
         assertThat(received).extracting(r -> r.headers().get("webhook-id")).containsOnly(dead.eventId().toString());
         assertThat(node.callbacks().find(endpoint.callback().id()).orElseThrow().failingSince()).isNull();
+    }
+
+    @Test
+    void aSlowEndpointHoldsUpNoOtherAndNeverHasMoreThanItsConcurrencyInFlight() throws Exception {
+        Callbacks.Registered slow = register("/slow");
+        Callbacks.Registered fine = register("/fine");
+        for (int i = 0; i < 30; i++) { // several times what the slow endpoint may have in flight, and waiting
+            node.tasks().start("quick", json.readTree("{}"), null);
+        }
+        await().atMost(WAIT).until(() -> delivered(fine) == 30);
+        assertThat(delivered(slow)).isLessThan(30); // 1.5 s each, 8 at a time: the fast one did not wait for it
+
+        await().atMost(WAIT).until(() -> delivered(slow) == 30);
+        assertThat(slowMost.get()).isEqualTo(8); // BATON_CALLBACK_CONCURRENCY's default: used, never exceeded
+    }
+
+    private long delivered(Callbacks.Registered endpoint) {
+        return node.callbacks().deliveries(endpoint.callback().id(), 50).stream()
+                .filter(d -> "DELIVERED".equals(d.state())).count();
     }
 
     @Test
