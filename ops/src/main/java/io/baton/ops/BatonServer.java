@@ -1,12 +1,15 @@
 package io.baton.ops;
 
 import io.baton.agent.Agent;
+import io.baton.audit.AuditLog;
 import io.baton.config.BatonConfig;
 import io.baton.node.BatonNode;
+import io.baton.ops.access.ApiKeys;
 import io.baton.ops.admin.AdminApiKey;
 import io.baton.ops.admin.AdminRoutes;
 import io.baton.ops.agents.AgentLoader;
 import io.baton.ops.http.HealthRoutes;
+import io.baton.persistence.Transactions;
 import io.baton.webhooks.WebhookRoutes;
 import java.time.Clock;
 import io.baton.http.HttpApp;
@@ -39,15 +42,20 @@ public final class BatonServer implements AutoCloseable {
         try {
             apiKey = AdminApiKey.resolve(config);
             JsonBody bodies = new JsonBody();
+            Transactions transactions = new Transactions(node.database().dataSource());
+            AuditLog audit = new AuditLog(node.json());
+            ApiKeys keys = new ApiKeys(transactions, audit, apiKey, Clock.systemUTC());
             Javalin http = HttpApp.create(node.json(), List.of(
                             new HealthRoutes(node),
-                            new AdminRoutes(node.tasks(), node.waits(), node.callbacks(), apiKey, bodies),
+                            new AdminRoutes(new AdminRoutes.Services(node.tasks(), node.waits(), node.callbacks(), keys,
+                                    audit, transactions, node.json(), Clock.systemUTC()), bodies),
                             new WebhookRoutes(node.waits(), node.json(), bodies, config.http().webhookMaxBody(),
                                     Clock.systemUTC())))
                     .start(config.http().host(), config.http().port());
             LOG.info("Node {} serving HTTP on {}:{}", node.nodeId(), config.http().host(), http.port());
             if (!apiKey.configured()) {
-                LOG.warn("Admin API disabled: set BATON_ADMIN_API_KEY to use /admin/api");
+                LOG.warn("No bootstrap admin key: set BATON_ADMIN_API_KEY to use /admin/api (keys made with "
+                        + "POST /admin/api/keys on another node work here too)");
             }
             return new BatonServer(node, http, apiKey);
         } catch (RuntimeException e) {
@@ -66,6 +74,12 @@ public final class BatonServer implements AutoCloseable {
 
     public BatonNode node() {
         return node;
+    }
+
+    /** Every HTTP route this server answers, as {@code "GET /admin/api/tasks"} (for the OpenAPI check). */
+    public List<String> httpRoutes() {
+        return http.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 
     public int httpPort() {

@@ -1,5 +1,7 @@
 package io.baton.callback;
 
+import io.baton.audit.AuditEntry;
+import io.baton.audit.AuditLog;
 import io.baton.persistence.Transactions;
 import io.baton.secret.SecretBox;
 import io.baton.secret.SecretUnavailableException;
@@ -45,16 +47,30 @@ public final class Callbacks {
     private final SsrfGuard guard;
     private final SecretBox secrets;
     private final Clock clock;
+    private final AuditLog auditLog;
+    private final AuditEntry audit;
     private final SecureRandom random = new SecureRandom();
 
     /** {@code secrets} may be {@code null} (no key configured): then nothing can be registered. */
     public Callbacks(Transactions transactions, CallbackRepository callbacks, SsrfGuard guard, SecretBox secrets,
-                     Clock clock) {
+                     AuditLog auditLog, Clock clock) {
+        this(transactions, callbacks, guard, secrets, auditLog, null, clock);
+    }
+
+    private Callbacks(Transactions transactions, CallbackRepository callbacks, SsrfGuard guard, SecretBox secrets,
+                      AuditLog auditLog, AuditEntry audit, Clock clock) {
         this.transactions = transactions;
         this.callbacks = callbacks;
         this.guard = guard;
         this.secrets = secrets;
+        this.auditLog = auditLog;
+        this.audit = audit;
         this.clock = clock;
+    }
+
+    /** The same registry, writing {@code entry} to the audit log in the transaction of the change it makes. */
+    public Callbacks audited(AuditEntry entry) {
+        return new Callbacks(transactions, callbacks, guard, secrets, auditLog, entry, clock);
     }
 
     public Registered register(Registration registration) {
@@ -66,8 +82,8 @@ public final class Callbacks {
         UUID id = UUID.randomUUID();
         SecretBox.Sealed sealed = box().seal(secret, CallbackRepository.SECRET.context(id.toString()));
         Instant now = clock.instant();
-        Callback callback = transactions.inTransaction(c -> callbacks.insert(c, id, url.toString(),
-                types, agent, description, sealed, now));
+        Callback callback = transactions.inTransaction(c -> audited(c, callbacks.insert(c, id, url.toString(),
+                types, agent, description, sealed, now), "registered " + id, now));
         return new Registered(callback, secret);
     }
 
@@ -80,17 +96,18 @@ public final class Callbacks {
     }
 
     public boolean delete(UUID id) {
-        return transactions.inTransaction(c -> callbacks.delete(c, id));
+        return transactions.inTransaction(c -> changed(c, callbacks.delete(c, id), "deleted"));
     }
 
     public Optional<Callback> enable(UUID id) {
-        return transactions.inTransaction(c -> callbacks.setEnabled(c, id, true, null, clock.instant()));
+        return transactions.inTransaction(c -> audited(c, callbacks.setEnabled(c, id, true, null, clock.instant()),
+                "enabled", clock.instant()));
     }
 
     public Optional<Callback> disable(UUID id, String reason) {
         String why = optionalText(reason, "reason", MAX_DESCRIPTION_LENGTH);
-        return transactions.inTransaction(c -> callbacks.setEnabled(c, id, false,
-                why == null ? "disabled by an operator" : why, clock.instant()));
+        return transactions.inTransaction(c -> audited(c, callbacks.setEnabled(c, id, false,
+                why == null ? "disabled by an operator" : why, clock.instant()), "disabled", clock.instant()));
     }
 
     /**
@@ -104,7 +121,8 @@ public final class Callbacks {
         String secret = newSecret();
         SecretBox.Sealed sealed = box().seal(secret, CallbackRepository.SECRET.context(id.toString()));
         Instant now = clock.instant();
-        return transactions.inTransaction(c -> callbacks.rotate(c, id, sealed, now.plus(overlap), now))
+        return transactions.inTransaction(c -> audited(c, callbacks.rotate(c, id, sealed, now.plus(overlap), now),
+                        "secret rotated", now))
                 .map(callback -> new Registered(callback, secret));
     }
 
@@ -115,12 +133,33 @@ public final class Callbacks {
 
     /** Sends one delivery again from its first attempt (a dead one, or a delivered one); false if there is none. */
     public boolean replay(UUID eventId, UUID callbackId) {
-        return transactions.inTransaction(c -> deliveries.replay(c, eventId, callbackId, clock.instant()));
+        return transactions.inTransaction(c -> changed(c, deliveries.replay(c, eventId, callbackId,
+                clock.instant()), "replayed"));
     }
 
     /** Sends every dead delivery of the endpoint created since {@code since} again; how many. */
     public int replayFailed(UUID callbackId, Instant since) {
-        return transactions.inTransaction(c -> deliveries.replayFailed(c, callbackId, since, clock.instant()));
+        return transactions.inTransaction(c -> {
+            int replayed = deliveries.replayFailed(c, callbackId, since, clock.instant());
+            auditLog.write(c, audit, "replayed " + replayed, clock.instant());
+            return replayed;
+        });
+    }
+
+    /** Writes the audit entry (if any) when the change was made: {@code result} is what it did. */
+    private <T> T audited(java.sql.Connection c, T made, String result, Instant now) throws java.sql.SQLException {
+        boolean present = made instanceof Optional<?> o ? o.isPresent() : made != null;
+        if (present) {
+            auditLog.write(c, audit, result, now);
+        }
+        return made;
+    }
+
+    private boolean changed(java.sql.Connection c, boolean made, String result) throws java.sql.SQLException {
+        if (made) {
+            auditLog.write(c, audit, result, clock.instant());
+        }
+        return made;
     }
 
     private SecretBox box() {

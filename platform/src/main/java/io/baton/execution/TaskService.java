@@ -6,6 +6,8 @@ import io.baton.callback.Outbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.baton.agent.Agent;
+import io.baton.audit.AuditEntry;
+import io.baton.audit.AuditLog;
 import io.baton.agent.AgentRegistry;
 import io.baton.event.EngineEvent.Type;
 import io.baton.event.EngineEvents;
@@ -41,11 +43,13 @@ public final class TaskService {
     private final Clock clock;
 
     private final Outbox outbox;
+    private final AuditLog auditLog;
 
     public TaskService(TaskRepository tasks, WaitRepository waits, Transactions transactions, ReadySignal ready,
                        BacklogLimit backlog, AgentRegistry agents, EngineEvents events, Outbox outbox,
-                       Clock clock) {
+                       AuditLog auditLog, Clock clock) {
         this.outbox = outbox;
+        this.auditLog = auditLog;
         this.tasks = tasks;
         this.waits = waits;
         this.transactions = transactions;
@@ -75,6 +79,11 @@ public final class TaskService {
      * @throws BacklogFullException if the ready backlog is at its bound (nothing was stored; start again later)
      */
     public StartedTask start(String agentName, JsonNode input, String idempotencyKey) {
+        return start(agentName, input, idempotencyKey, null);
+    }
+
+    /** {@link #start(String, JsonNode, String)} for the admin API: {@code audit} is written with the new task. */
+    public StartedTask start(String agentName, JsonNode input, String idempotencyKey, AuditEntry audit) {
         Agent agent = agents.find(agentName).orElseThrow(() -> new UnknownAgentException(agentName,
                 agents.all().stream().map(Agent::name).sorted().toList()));
         if (idempotencyKey != null && (idempotencyKey.isBlank()
@@ -91,8 +100,15 @@ public final class TaskService {
         }
         backlog.admit(agent.name());
         Instant now = clock.instant();
-        Optional<Task> inserted = tasks.insert(UUID.randomUUID(), agent.name(), safeInput, agent.firstStep().name(),
-                idempotencyKey, now);
+        UUID id = UUID.randomUUID();
+        Optional<Task> inserted = transactions.inTransaction(c -> {
+            Optional<Task> made = tasks.insert(c, id, agent.name(), safeInput, agent.firstStep().name(),
+                    idempotencyKey, now);
+            if (made.isPresent()) {
+                auditLog.write(c, audit, "started", now);
+            }
+            return made;
+        });
         if (inserted.isEmpty()) {
             Task existing = tasks.findByIdempotencyKey(agent.name(), idempotencyKey).orElseThrow(() ->
                     new IllegalStateException("idempotency key conflict without a task for " + idempotencyKey));
@@ -113,6 +129,11 @@ public final class TaskService {
      * Cancels a task in any non-terminal state. A step running right now finishes, but its checkpoint is rejected.
      */
     public CancelResult cancel(UUID id) {
+        return cancel(id, null);
+    }
+
+    /** {@link #cancel(UUID)} for the admin API: {@code audit} is written with the cancellation. */
+    public CancelResult cancel(UUID id, AuditEntry audit) {
         Instant now = clock.instant();
         boolean cancelled = transactions.inTransaction(c -> {
             waits.lockUnresolved(c, id); // waits before the task, the order deliveries lock them in: no deadlock
@@ -121,6 +142,7 @@ public final class TaskService {
             }
             waits.cancelUnresolved(c, id, now); // their tokens answer 410 from now on
             outbox.record(c, EventType.TASK_CANCELLED, id, null, outbox.data(id), now);
+            auditLog.write(c, audit, "cancelled", now);
             return true;
         });
         if (cancelled) {

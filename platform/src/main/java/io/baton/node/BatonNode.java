@@ -2,6 +2,7 @@ package io.baton.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.agent.Agent;
+import io.baton.audit.AuditLog;
 import io.baton.agent.AgentRegistry;
 import io.baton.callback.CallbackRepository;
 import io.baton.callback.CallbackSender;
@@ -246,8 +247,9 @@ public final class BatonNode implements AutoCloseable {
                     events, faults, outbox), agents, config.execution(), builder.clock, nodeId, json);
             Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,
                     config.execution(), builder.clock, nodeId, config.cluster().name());
+            AuditLog audit = new AuditLog(json);
             TaskService tasks = new TaskService(repository, waitRepository, transactions, dispatcher, backlog, agents,
-                    events, outbox, builder.clock);
+                    events, outbox, audit, builder.clock);
             scheduler.start(); // first check-in: re-queues what this node's id left running before
             dispatcher.start(runner, waits, database);
             reconciler.start();
@@ -265,7 +267,7 @@ public final class BatonNode implements AutoCloseable {
             retention.start();
             return new BatonNode(config, embedded, database, scheduler, dispatcher, backlog, runner, reconciler,
                     tasks, agents, waits, new Outbound(new Callbacks(transactions, new CallbackRepository(), guard,
-                    secrets.orElse(null), builder.clock), sender, retention), metrics, json);
+                    secrets.orElse(null), audit, builder.clock), sender, retention), metrics, json);
         } catch (SchedulerException e) {
             closeQuietly(dispatcher, runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);

@@ -111,7 +111,17 @@ public final class TaskRepository {
     /** Inserts a RUNNABLE task, or returns empty if a task with this agent and idempotency key exists. */
     public Optional<Task> insert(UUID id, String agent, JsonNode input, String firstStep, String idempotencyKey,
                                  Instant now) {
-        return queryOne(INSERT, ps -> {
+        try (Connection c = dataSource.getConnection()) {
+            return insert(c, id, agent, input, firstStep, idempotencyKey, now);
+        } catch (SQLException e) {
+            throw StoreException.from("inserting task " + id + " failed", e);
+        }
+    }
+
+    /** {@link #insert(UUID, String, JsonNode, String, String, Instant)} in the transaction of {@code c}. */
+    public Optional<Task> insert(Connection c, UUID id, String agent, JsonNode input, String firstStep,
+                                 String idempotencyKey, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setObject(1, id);
             ps.setString(2, agent);
             ps.setString(3, columns.write(input));
@@ -120,7 +130,10 @@ public final class TaskRepository {
             ps.setTimestamp(6, Timestamp.from(now));
             ps.setTimestamp(7, Timestamp.from(now));
             ps.setTimestamp(8, Timestamp.from(now));
-        });
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        }
     }
 
     public Optional<Task> find(UUID id) {

@@ -29,6 +29,7 @@ import java.util.Map;
 public final class JsonBody {
     /** Deepest nesting of arrays and objects accepted. */
     public static final int MAX_DEPTH = 64;
+    private static final String READ = "baton.body";
     /** Longest number, in characters, accepted. */
     public static final int MAX_NUMBER_LENGTH = 1000;
 
@@ -48,8 +49,29 @@ public final class JsonBody {
         return parse(body);
     }
 
-    /** The raw body (for signature checks), at most {@code maxBytes}; else 413. */
+    /**
+     * The raw body (for signature checks), at most {@code maxBytes}; else 413. Read once per request: a second call
+     * answers what the first did.
+     */
     public byte[] bytes(Context ctx, long maxBytes) {
+        Object read = ctx.attribute(READ);
+        if (read instanceof byte[] done) {
+            return done;
+        }
+        if (read instanceof ProblemException refused) {
+            throw refused;
+        }
+        try {
+            byte[] body = readOnce(ctx, maxBytes);
+            ctx.attribute(READ, body);
+            return body;
+        } catch (ProblemException e) {
+            ctx.attribute(READ, e);
+            throw e;
+        }
+    }
+
+    private static byte[] readOnce(Context ctx, long maxBytes) {
         long declared = ctx.contentLength();
         if (declared > maxBytes) {
             throw tooLarge(declared, maxBytes);

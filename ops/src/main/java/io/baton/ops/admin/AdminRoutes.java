@@ -1,154 +1,129 @@
 package io.baton.ops.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.audit.AuditLog;
 import io.baton.callback.Callbacks;
-import io.baton.http.JsonBody;
-import io.baton.http.ProblemException;
-import io.baton.http.SecretMask;
-import io.baton.http.RouteTable;
 import io.baton.execution.TaskService;
-import io.baton.execution.TaskService.StartedTask;
+import io.baton.http.JsonBody;
+import io.baton.http.RouteTable;
+import io.baton.ops.access.ApiKeys;
+import io.baton.persistence.Transactions;
 import io.baton.wait.WaitService;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import java.util.Iterator;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
+import io.javalin.http.HandlerType;
+import io.javalin.http.Handler;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.baton.ops.access.Role.ADMIN;
+import static io.baton.ops.access.Role.OPERATOR;
+import static io.baton.ops.access.Role.VIEWER;
+import static io.javalin.http.HandlerType.DELETE;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
 
 /**
- * The admin API ({@code /admin/api}), every route behind the bearer API key:
- * <ul>
- *   <li>{@code POST /admin/api/tasks} {@code {"agent", "input", "idempotencyKey"}}: start a task (201, or 200 with
- *       the existing task for a repeated idempotency key)</li>
- *   <li>{@code GET /admin/api/tasks/{id}}: state, context, result or error, step history, and waits with their
- *       resume URLs</li>
- *   <li>{@code POST /admin/api/tasks/{id}/cancel}: cancel a task that has not finished</li>
- *   <li>{@code /admin/api/callbacks}: register (POST), list, read, delete, enable, disable, rotate-secret an
- *       endpoint; its deliveries with every attempt; replay one delivery, or every dead one since a time
- *       ({@link CallbackRequests})</li>
- * </ul>
+ * The admin API's one route table ({@code /admin/api}): every route with the least role that may call it, its audit
+ * action if it changes something, and its answers. The same table registers the routes and writes the OpenAPI
+ * document ({@code GET /admin/openapi.json}, {@link OpenApiDocument}), so the two cannot drift apart. Every request
+ * needs a bearer key ({@link AdminAccess}); every error is problem+json.
  */
 public final class AdminRoutes implements RouteTable {
     /** Largest request body the admin API reads (1 MiB). */
     public static final int MAX_BODY = 1024 * 1024;
-    private static final Set<String> START_FIELDS = new TreeSet<>(Set.of("agent", "input", "idempotencyKey"));
+    static final String OPENAPI_PATH = "/admin/openapi.json";
 
-    private final TaskService tasks;
-    private final AdminApiKey apiKey;
-    private final JsonBody bodies;
-    private final WaitService waits;
-    private final CallbackRequests callbacks;
+    private final AdminAccess access;
+    private final List<AdminRoute> routes;
+    private final ObjectMapper json;
 
-    public AdminRoutes(TaskService tasks, WaitService waits, Callbacks callbacks, AdminApiKey apiKey,
-                       JsonBody bodies) {
-        this.waits = waits;
-        this.callbacks = new CallbackRequests(callbacks, bodies);
-        this.tasks = tasks;
-        this.apiKey = apiKey;
-        this.bodies = bodies;
+    /** What the admin API serves. */
+    public record Services(TaskService tasks, WaitService waits, Callbacks callbacks, ApiKeys keys, AuditLog audit,
+                           Transactions transactions, ObjectMapper json, Clock clock) {
+    }
+
+    public AdminRoutes(Services s, JsonBody bodies) {
+        this.access = new AdminAccess(s.keys(), s.audit(), s.transactions(), s.json(), s.clock(), bodies);
+        this.json = s.json();
+        TaskRequests tasks = new TaskRequests(s.tasks(), s.waits(), new TaskListing(s.transactions()), bodies);
+        CallbackRequests callbacks = new CallbackRequests(s.callbacks(), bodies);
+        KeyRequests keys = new KeyRequests(s.keys(), bodies);
+        AuditRequests audit = new AuditRequests(s.audit(), s.transactions());
+        List<AdminRoute> all = new ArrayList<>();
+        all.add(read("/admin/api/tasks", "List tasks, newest first: filters state, agent, createdFrom/To, "
+                + "updatedFrom/To, error, waitingOn; keyset pages (limit, after)", tasks::list));
+        all.add(change(POST, "/admin/api/tasks", OPERATOR, "task.start", "Start a task (idempotent with "
+                + "idempotencyKey)", Map.of(201, "Started", 200, "Already started with this idempotency key",
+                404, "No such agent", 503, "The backlog is full"), tasks::start));
+        all.add(read("/admin/api/tasks/{id}", "A task: context, result or error, step timeline, waits",
+                tasks::get, 404, "No such task"));
+        all.add(change(POST, "/admin/api/tasks/{id}/cancel", OPERATOR, "task.cancel", "Cancel a task that has not "
+                + "finished", Map.of(200, "Cancelled", 404, "No such task", 409, "Already finished"), tasks::cancel));
+        all.add(change(POST, "/admin/api/callbacks", ADMIN, "callback.create", "Register a callback endpoint (its "
+                + "signing secret is in this answer only)", Map.of(201, "Registered"), callbacks::create));
+        all.add(read("/admin/api/callbacks", "List callback endpoints", callbacks::list));
+        all.add(read("/admin/api/callbacks/{id}", "A callback endpoint", callbacks::get, 404, "No such endpoint"));
+        all.add(change(DELETE, "/admin/api/callbacks/{id}", ADMIN, "callback.delete", "Delete an endpoint and its "
+                + "deliveries", Map.of(204, "Deleted", 404, "No such endpoint"), callbacks::delete));
+        all.add(change(POST, "/admin/api/callbacks/{id}/enable", ADMIN, "callback.enable", "Enable an endpoint",
+                Map.of(200, "Enabled", 404, "No such endpoint"), callbacks::enable));
+        all.add(change(POST, "/admin/api/callbacks/{id}/disable", ADMIN, "callback.disable", "Disable an endpoint "
+                + "(optional reason)", Map.of(200, "Disabled", 404, "No such endpoint"), callbacks::disable));
+        all.add(change(POST, "/admin/api/callbacks/{id}/rotate-secret", ADMIN, "callback.rotate-secret", "A new "
+                + "signing secret (shown once); the old one signs too during the overlap", Map.of(200, "Rotated",
+                404, "No such endpoint"), callbacks::rotate));
+        all.add(read("/admin/api/callbacks/{id}/deliveries", "An endpoint's newest deliveries with every attempt",
+                callbacks::deliveries, 404, "No such endpoint"));
+        all.add(change(POST, "/admin/api/callbacks/{id}/deliveries/{eventId}/replay", OPERATOR, "callback.replay",
+                "Send one delivery again from its first attempt", Map.of(202, "Queued", 404, "No such delivery"),
+                callbacks::replayOne));
+        all.add(change(POST, "/admin/api/callbacks/{id}/replay-failed", OPERATOR, "callback.replay-failed", "Send "
+                + "every dead delivery of an endpoint since a time again", Map.of(202, "Queued",
+                404, "No such endpoint"), callbacks::replayFailed));
+        all.add(new AdminRoute(GET, "/admin/api/keys", ADMIN, null, "List API keys (prefix and metadata only)",
+                Map.of(200, "The keys"), keys::list));
+        all.add(change(POST, "/admin/api/keys", ADMIN, "key.create", "Make an API key with a role (the key is in "
+                + "this answer only)", Map.of(201, "Made"), keys::create));
+        all.add(change(POST, "/admin/api/keys/{id}/revoke", ADMIN, "key.revoke", "Revoke a key (refused on every "
+                + "node within seconds)", Map.of(200, "Revoked", 404, "No such key", 409, "Already revoked"),
+                keys::revoke));
+        all.add(new AdminRoute(GET, "/admin/api/audit", ADMIN, null, "The audit log, newest first: filters keyId, "
+                + "action, target, from, to; pages (limit, before)", Map.of(200, "Entries"), audit::list));
+        this.routes = List.copyOf(all);
+    }
+
+    /** Every route, in the order of the table. */
+    public List<AdminRoute> routes() {
+        return routes;
     }
 
     @Override
-    public void register(RoutesConfig routes) {
-        routes.before("/admin/api/*", this::authenticate);
-        routes.post("/admin/api/tasks", this::start);
-        readable(routes, "/admin/api/tasks/{id}", this::get);
-        routes.post("/admin/api/tasks/{id}/cancel", this::cancel);
-        routes.post("/admin/api/callbacks", callbacks::create);
-        readable(routes, "/admin/api/callbacks", callbacks::list);
-        readable(routes, "/admin/api/callbacks/{id}", callbacks::get);
-        routes.delete("/admin/api/callbacks/{id}", callbacks::delete);
-        routes.post("/admin/api/callbacks/{id}/enable", callbacks::enable);
-        routes.post("/admin/api/callbacks/{id}/disable", callbacks::disable);
-        routes.post("/admin/api/callbacks/{id}/rotate-secret", callbacks::rotate);
-        readable(routes, "/admin/api/callbacks/{id}/deliveries", callbacks::deliveries);
-        routes.post("/admin/api/callbacks/{id}/deliveries/{eventId}/replay", callbacks::replayOne);
-        routes.post("/admin/api/callbacks/{id}/replay-failed", callbacks::replayFailed);
-    }
-
-    /**
-     * A GET route, and HEAD on it answered by the same handler (the server sends no body for HEAD): left to itself,
-     * Javalin answers HEAD 200 without running the handler, even for a resource that does not exist.
-     */
-    private static void readable(RoutesConfig routes, String path, io.javalin.http.Handler handler) {
-        routes.get(path, handler);
-        routes.head(path, handler);
-    }
-
-    private void authenticate(Context ctx) {
-        if (!apiKey.configured()) {
-            throw unauthorized(ctx, "The admin API is disabled on this node: no BATON_ADMIN_API_KEY is configured.");
-        }
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw unauthorized(ctx, "Send the admin API key as 'Authorization: Bearer <key>'.");
-        }
-        if (!apiKey.matches(header.substring(7).trim())) {
-            throw unauthorized(ctx, "The API key was not accepted.");
-        }
-    }
-
-    private static ProblemException unauthorized(Context ctx, String detail) {
-        ctx.header("WWW-Authenticate", "Bearer realm=\"baton-admin\"");
-        return new ProblemException(401, "Unauthorized", detail);
-    }
-
-    private void start(Context ctx) {
-        JsonNode body = bodies.read(ctx, MAX_BODY);
-        if (!body.isObject()) {
-            throw new ProblemException(400, "Bad Request", "The body must be a JSON object with 'agent' and "
-                    + "optionally 'input' and 'idempotencyKey'.");
-        }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!START_FIELDS.contains(name)) {
-                throw new ProblemException(400, "Bad Request", "Unknown field '" + SecretMask.echo(name)
-                        + "'; expected " + START_FIELDS + ".");
+    public void register(RoutesConfig config) {
+        config.before("/admin/api/*", access::authenticate);
+        for (AdminRoute route : routes) {
+            Handler guarded = access.guard(route);
+            config.addHttpHandler(route.method(), route.path(), guarded);
+            if (route.method().equals(GET)) {
+                // Left to itself, Javalin answers HEAD 200 without running the handler, even for what does not exist.
+                config.addHttpHandler(HandlerType.HEAD, route.path(), guarded);
             }
         }
-        JsonNode agent = body.get("agent");
-        if (agent == null || !agent.isTextual() || agent.asText().isBlank()) {
-            throw new ProblemException(400, "Bad Request", "Field 'agent' (the agent's name, a string) is required.");
-        }
-        JsonNode key = body.get("idempotencyKey");
-        if (key != null && !key.isNull() && !key.isTextual()) {
-            throw new ProblemException(400, "Bad Request", "Field 'idempotencyKey' must be a string.");
-        }
-        String idempotencyKey = key == null || key.isNull() ? null : key.asText();
-        StartedTask started = tasks.start(agent.asText(), body.get("input"), idempotencyKey);
-        UUID id = started.task().id();
-        ctx.header("Location", "/admin/api/tasks/" + id);
-        ctx.status(started.created() ? 201 : 200).json(started.created() ? TaskView.created(started.task())
-                : TaskView.of(tasks.find(id).orElseThrow(), waits));
+        String document = new OpenApiDocument(json).write(routes);
+        config.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(document));
     }
 
-    private void get(Context ctx) {
-        UUID id = taskId(ctx);
-        ctx.json(TaskView.of(tasks.find(id).orElseThrow(() -> notFound(id)), waits));
+    private static AdminRoute read(String path, String summary, Handler handler) {
+        return new AdminRoute(GET, path, VIEWER, null, summary, Map.of(200, "OK"), handler);
     }
 
-    private void cancel(Context ctx) {
-        UUID id = taskId(ctx);
-        switch (tasks.cancel(id)) {
-            case CANCELLED -> ctx.json(TaskView.of(tasks.find(id).orElseThrow(), waits));
-            case ALREADY_FINISHED -> throw new ProblemException(409, "Conflict", "Task " + id + " already finished as "
-                    + tasks.find(id).orElseThrow().task().state() + "; there is nothing to cancel.");
-            case NOT_FOUND -> throw notFound(id);
-        }
+    private static AdminRoute read(String path, String summary, Handler handler, int missing, String meaning) {
+        return new AdminRoute(GET, path, VIEWER, null, summary, Map.of(200, "OK", missing, meaning), handler);
     }
 
-    private static ProblemException notFound(UUID id) {
-        return new ProblemException(404, "Not Found", "No task with id " + id + ".");
+    private static AdminRoute change(HandlerType method, String path, io.baton.ops.access.Role role, String action,
+                                     String summary, Map<Integer, String> responses, Handler handler) {
+        return new AdminRoute(method, path, role, action, summary, responses, handler);
     }
-
-    private static UUID taskId(Context ctx) {
-        String raw = ctx.pathParam("id");
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "Bad Request", "'" + SecretMask.echo(raw) + "' is not a task id (a UUID).");
-        }
-    }
-
 }

@@ -50,7 +50,7 @@ final class CallbackRequests {
             }
             typeNames.add(t.asText());
         });
-        Callbacks.Registered made = invalidAs400(() -> callbacks.register(new Callbacks.Registration(
+        Callbacks.Registered made = invalidAs400(() -> audited(ctx).register(new Callbacks.Registration(
                 text(body, "url", true), typeNames, text(body, "agent", false), text(body, "description", false))));
         Map<String, Object> answer = view(made.callback());
         answer.put("secret", made.secret());
@@ -68,7 +68,7 @@ final class CallbackRequests {
 
     void delete(Context ctx) {
         UUID id = id(ctx);
-        if (!callbacks.delete(id)) {
+        if (!audited(ctx).delete(id)) {
             throw notFound(id);
         }
         ctx.status(204);
@@ -76,14 +76,14 @@ final class CallbackRequests {
 
     void enable(Context ctx) {
         UUID id = id(ctx);
-        ctx.json(view(callbacks.enable(id).orElseThrow(() -> notFound(id))));
+        ctx.json(view(audited(ctx).enable(id).orElseThrow(() -> notFound(id))));
     }
 
     void disable(Context ctx) {
         UUID id = id(ctx);
         JsonNode body = optionalObject(ctx, Set.of("reason"));
         String reason = body == null ? null : text(body, "reason", false);
-        ctx.json(view(invalidAs400(() -> callbacks.disable(id, reason)).orElseThrow(() -> notFound(id))));
+        ctx.json(view(invalidAs400(() -> audited(ctx).disable(id, reason)).orElseThrow(() -> notFound(id))));
     }
 
     void rotate(Context ctx) {
@@ -98,7 +98,7 @@ final class CallbackRequests {
             overlap = Duration.ofSeconds(seconds.asLong());
         }
         Duration chosen = overlap;
-        Callbacks.Registered rotated = invalidAs400(() -> callbacks.rotateSecret(id, chosen))
+        Callbacks.Registered rotated = invalidAs400(() -> audited(ctx).rotateSecret(id, chosen))
                 .orElseThrow(() -> notFound(id));
         Map<String, Object> answer = view(rotated.callback());
         answer.put("secret", rotated.secret());
@@ -126,7 +126,7 @@ final class CallbackRequests {
     void replayOne(Context ctx) {
         UUID id = id(ctx);
         UUID event = uuid(ctx.pathParam("eventId"), "an event id");
-        if (!callbacks.replay(event, id)) {
+        if (!audited(ctx).replay(event, id)) {
             throw new ProblemException(404, "Not Found", "Endpoint " + id + " has no delivery of event " + event + ".");
         }
         ctx.status(202).json(Map.of("replayed", 1));
@@ -143,7 +143,7 @@ final class CallbackRequests {
         } catch (DateTimeParseException e) {
             throw bad("Field 'since' must be an ISO-8601 instant like 2026-01-31T12:00:00Z.");
         }
-        ctx.status(202).json(Map.of("replayed", callbacks.replayFailed(id, from)));
+        ctx.status(202).json(Map.of("replayed", audited(ctx).replayFailed(id, from)));
     }
 
     /** The body as a JSON object with only {@code fields}; {@code null} if the request has no body. */
@@ -214,6 +214,11 @@ final class CallbackRequests {
 
     private static ProblemException notFound(UUID id) {
         return new ProblemException(404, "Not Found", "No callback endpoint with id " + id + ".");
+    }
+
+    /** The registry, writing this request's audit entry in the transaction of the change it makes. */
+    private Callbacks audited(Context ctx) {
+        return callbacks.audited(AdminAccess.entry(ctx));
     }
 
     private static ProblemException bad(String detail) {

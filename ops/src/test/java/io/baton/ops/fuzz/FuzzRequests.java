@@ -169,6 +169,15 @@ final class FuzzRequests {
         }
         if (route == 2) {
             String method = pick(METHODS);
+            if (method.equals("GET") || method.equals("HEAD")) { // the task list: a read, whatever the query
+                String query = pick(List.of("", "?state=RUNNING", "?state=" + base62(8), "?limit=0", "?limit=-1",
+                        "?limit=99999999999", "?after=" + base62(30), "?createdFrom=yesterday", "?agent=%00",
+                        "?error=" + "x".repeat(300), "?waitingOn=token&state=WAITING,SUCCEEDED", "?x=1",
+                        "?limit=1&limit=2", "?updatedTo=2026-13-45T00:00:00Z"));
+                return build("admin " + method + " task list " + query, method, "/admin/api/tasks" + query,
+                        "application/json", "{\"agent\": \"demo-greeting\"}".getBytes(StandardCharsets.UTF_8), auth,
+                        true);
+            }
             return build("admin " + method + " tasks", method, "/admin/api/tasks", "application/json",
                     "{\"agent\": \"demo-greeting\"}".getBytes(StandardCharsets.UTF_8), auth, false);
         }

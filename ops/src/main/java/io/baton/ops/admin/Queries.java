@@ -1,0 +1,83 @@
+package io.baton.ops.admin;
+
+import io.baton.http.ProblemException;
+import io.baton.http.SecretMask;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.UUID;
+
+/** Reading the admin API's query and path parameters strictly: anything odd is a 400 that says what was expected. */
+final class Queries {
+    private Queries() {
+    }
+
+    /** Refuses a parameter the route does not know (a typo would otherwise silently list everything). */
+    static void onlyKnown(Context ctx, Set<String> known) {
+        for (String name : ctx.queryParamMap().keySet()) {
+            if (!known.contains(name)) {
+                throw bad("Unknown query parameter '" + SecretMask.echo(name) + "'; expected one of "
+                        + new java.util.TreeSet<>(known) + ".");
+            }
+        }
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (values.size() > 1) {
+                throw bad("Query parameter '" + name + "' is given more than once.");
+            }
+        });
+    }
+
+    static String text(Context ctx, String name, int maxLength) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > maxLength) {
+            throw bad("Query parameter '" + name + "' is longer than " + maxLength + " characters.");
+        }
+        return value;
+    }
+
+    static Instant instant(Context ctx, String name) {
+        String value = text(ctx, name, 64);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw bad("Query parameter '" + name + "' must be an ISO-8601 instant such as 2026-11-25T09:00:00Z; got '"
+                    + SecretMask.echo(value) + "'.");
+        }
+    }
+
+    static int integer(Context ctx, String name, int otherwise, int min, int max) {
+        String value = text(ctx, name, 12);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw bad("Query parameter '" + name + "' must be a whole number from " + min + " to " + max + "; got '"
+                + SecretMask.echo(value) + "'.");
+    }
+
+    static UUID uuid(String raw, String what) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw bad("'" + SecretMask.echo(raw) + "' is not a " + what + " (a UUID).");
+        }
+    }
+
+    static ProblemException bad(String detail) {
+        return new ProblemException(400, "Bad Request", detail);
+    }
+}

@@ -1,0 +1,121 @@
+package io.baton.ops.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.execution.TaskService;
+import io.baton.execution.TaskService.StartedTask;
+import io.baton.http.JsonBody;
+import io.baton.http.ProblemException;
+import io.baton.http.SecretMask;
+import io.baton.task.TaskState;
+import io.baton.wait.WaitService;
+import io.javalin.http.Context;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/** The handlers of {@code /admin/api/tasks}: list, read, start, cancel. */
+final class TaskRequests {
+    private static final Set<String> START_FIELDS = new TreeSet<>(Set.of("agent", "input", "idempotencyKey"));
+    static final Set<String> LIST_PARAMETERS = Set.of("state", "agent", "createdFrom", "createdTo", "updatedFrom",
+            "updatedTo", "error", "waitingOn", "limit", "after");
+    static final int MAX_LIMIT = 500;
+
+    private final TaskService tasks;
+    private final WaitService waits;
+    private final TaskListing listing;
+    private final JsonBody bodies;
+
+    TaskRequests(TaskService tasks, WaitService waits, TaskListing listing, JsonBody bodies) {
+        this.tasks = tasks;
+        this.waits = waits;
+        this.listing = listing;
+        this.bodies = bodies;
+    }
+
+    void list(Context ctx) {
+        Queries.onlyKnown(ctx, LIST_PARAMETERS);
+        String states = Queries.text(ctx, "state", 200);
+        List<String> stateList = null;
+        if (states != null) {
+            stateList = Arrays.stream(states.split(",")).map(String::trim).map(s -> s.toUpperCase(
+                    java.util.Locale.ROOT)).toList();
+            for (String s : stateList) {
+                if (Arrays.stream(TaskState.values()).noneMatch(v -> v.name().equals(s))) {
+                    throw Queries.bad("'" + SecretMask.echo(s) + "' is not a task state; use one of "
+                            + Arrays.toString(TaskState.values()) + ".");
+                }
+            }
+        }
+        TaskListing.Filter filter = new TaskListing.Filter(stateList, Queries.text(ctx, "agent", 200),
+                Queries.instant(ctx, "createdFrom"), Queries.instant(ctx, "createdTo"),
+                Queries.instant(ctx, "updatedFrom"), Queries.instant(ctx, "updatedTo"),
+                Queries.text(ctx, "error", 200), Queries.text(ctx, "waitingOn", 200));
+        int limit = Queries.integer(ctx, "limit", 50, 1, MAX_LIMIT);
+        TaskListing.Page page;
+        try {
+            page = listing.list(filter, Queries.text(ctx, "after", 200), limit);
+        } catch (TaskListing.InvalidCursorException e) {
+            throw Queries.bad("'after' is not a cursor this API gave out (use the 'next' of the previous page).");
+        }
+        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("tasks", page.tasks());
+        answer.put("next", page.next());
+        ctx.json(answer);
+    }
+
+    void start(Context ctx) {
+        JsonNode body = bodies.read(ctx, AdminRoutes.MAX_BODY);
+        if (!body.isObject()) {
+            throw new ProblemException(400, "Bad Request", "The body must be a JSON object with 'agent' and "
+                    + "optionally 'input' and 'idempotencyKey'.");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!START_FIELDS.contains(name)) {
+                throw new ProblemException(400, "Bad Request", "Unknown field '" + SecretMask.echo(name)
+                        + "'; expected " + START_FIELDS + ".");
+            }
+        }
+        JsonNode agent = body.get("agent");
+        if (agent == null || !agent.isTextual() || agent.asText().isBlank()) {
+            throw new ProblemException(400, "Bad Request", "Field 'agent' (the agent's name, a string) is required.");
+        }
+        JsonNode key = body.get("idempotencyKey");
+        if (key != null && !key.isNull() && !key.isTextual()) {
+            throw new ProblemException(400, "Bad Request", "Field 'idempotencyKey' must be a string.");
+        }
+        String idempotencyKey = key == null || key.isNull() ? null : key.asText();
+        StartedTask started = tasks.start(agent.asText(), body.get("input"), idempotencyKey,
+                AdminAccess.entry(ctx));
+        UUID id = started.task().id();
+        ctx.header("Location", "/admin/api/tasks/" + id);
+        ctx.status(started.created() ? 201 : 200).json(started.created() ? TaskView.created(started.task())
+                : TaskView.of(tasks.find(id).orElseThrow(), waits));
+    }
+
+    void get(Context ctx) {
+        UUID id = taskId(ctx);
+        ctx.json(TaskView.of(tasks.find(id).orElseThrow(() -> notFound(id)), waits));
+    }
+
+    void cancel(Context ctx) {
+        UUID id = taskId(ctx);
+        switch (tasks.cancel(id, AdminAccess.entry(ctx))) {
+            case CANCELLED -> ctx.json(TaskView.of(tasks.find(id).orElseThrow(), waits));
+            case ALREADY_FINISHED -> throw new ProblemException(409, "Conflict", "Task " + id + " already finished as "
+                    + tasks.find(id).orElseThrow().task().state() + "; there is nothing to cancel.");
+            case NOT_FOUND -> throw notFound(id);
+        }
+    }
+
+    private static ProblemException notFound(UUID id) {
+        return new ProblemException(404, "Not Found", "No task with id " + id + ".");
+    }
+
+    private static UUID taskId(Context ctx) {
+        return Queries.uuid(ctx.pathParam("id"), "task id");
+    }
+}
