@@ -53,9 +53,9 @@ public final class AuditLog {
             ps.setString(2, entry.keyId());
             ps.setString(3, entry.role());
             ps.setString(4, entry.action());
-            ps.setString(5, entry.target());
+            ps.setString(5, textSafe(entry.target()));
             ps.setString(6, entry.parameters() == null ? "{}" : jsonbSafe(entry.parameters().toString()));
-            ps.setString(7, result);
+            ps.setString(7, textSafe(result));
             ps.executeUpdate();
         }
         entry.markRecorded();
@@ -67,6 +67,11 @@ public final class AuditLog {
      */
     private static String jsonbSafe(String json) {
         return UNSUPPORTED_ESCAPE.matcher(json).replaceAll("\\\\ufffd");
+    }
+
+    /** PostgreSQL's text holds no NUL character (a refusal's detail may quote one from the request). */
+    private static String textSafe(String text) {
+        return text == null ? null : text.replace('\u0000', '\ufffd');
     }
 
     public List<Record> list(Connection c, Query q) throws SQLException {

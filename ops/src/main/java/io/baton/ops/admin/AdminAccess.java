@@ -105,13 +105,22 @@ final class AdminAccess {
             return;
         }
         try {
-            transactions.inTransaction(c -> {
-                auditLog.write(c, entry, result, clock.instant());
-                return null;
-            });
-        } catch (RuntimeException e) {
-            LOG.error("An admin call ({}) could not be written to the audit log: {}", entry, e.toString());
+            write(entry, result);
+        } catch (RuntimeException e) { // parameters the database refused (a number beyond its range): not them, then
+            try {
+                write(new AuditEntry(entry.keyId(), entry.role(), entry.action(), entry.target(),
+                        json.createObjectNode().put("parameters", "(not storable)")), result);
+            } catch (RuntimeException again) {
+                LOG.error("An admin call ({}) could not be written to the audit log: {}", entry, again.toString());
+            }
         }
+    }
+
+    private void write(AuditEntry entry, String result) {
+        transactions.inTransaction(c -> {
+            auditLog.write(c, entry, result, clock.instant());
+            return null;
+        });
     }
 
     private static String target(Context ctx, AdminRoute route) {
@@ -123,25 +132,21 @@ final class AdminAccess {
         ObjectNode all = json.createObjectNode();
         ctx.pathParamMap().forEach(all::put);
         ctx.queryParamMap().forEach((k, v) -> all.put(k, String.join(",", v)));
-        String body;
+        JsonNode body = null;
         try {
-            body = new String(bodies.bytes(ctx, AdminRoutes.MAX_BODY), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (ProblemException e) {
-            body = ""; // the handler reads it again and answers the same problem
-        }
-        if (!body.isBlank() && body.length() <= 64 * 1024) {
-            try {
-                JsonNode parsed = json.readTree(body);
-                if (parsed != null && parsed.isObject()) {
-                    parsed.fields().forEachRemaining(f -> {
-                        if (!SECRET_FIELDS.contains(f.getKey().toLowerCase(Locale.ROOT))) {
-                            all.set(f.getKey(), f.getValue());
-                        }
-                    });
-                }
-            } catch (java.io.IOException e) {
-                all.put("body", "(not JSON)");
+            byte[] bytes = bodies.bytes(ctx, AdminRoutes.MAX_BODY);
+            if (bytes.length > 0) {
+                body = bodies.parse(bytes); // the strict parse the handler makes: what it accepts, the log holds
             }
+        } catch (ProblemException e) {
+            all.put("body", "(refused: " + e.status() + ")"); // the handler reads it again and answers the same
+        }
+        if (body != null && body.isObject()) {
+            body.fields().forEachRemaining(f -> {
+                if (!SECRET_FIELDS.contains(f.getKey().toLowerCase(Locale.ROOT))) {
+                    all.set(f.getKey(), f.getValue());
+                }
+            });
         }
         if (all.toString().length() > MAX_PARAMETERS) {
             ObjectNode cut = json.createObjectNode();
