@@ -7,13 +7,11 @@ import io.baton.callback.DeliveryRepository;
 import io.baton.callback.InvalidCallbackException;
 import io.baton.http.JsonBody;
 import io.baton.http.ProblemException;
-import io.baton.http.SecretMask;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +39,12 @@ final class CallbackRequests {
         JsonNode body = object(ctx, CREATE_FIELDS);
         JsonNode types = body.get("eventTypes");
         if (types == null || !types.isArray()) {
-            throw bad("Field 'eventTypes' (an array of event types, or [\"*\"]) is required.");
+            throw Queries.bad("Field 'eventTypes' (an array of event types, or [\"*\"]) is required.");
         }
         List<String> typeNames = new ArrayList<>();
         types.forEach(t -> {
             if (!t.isTextual()) {
-                throw bad("Field 'eventTypes' must hold strings.");
+                throw Queries.bad("Field 'eventTypes' must hold strings.");
             }
             typeNames.add(t.asText());
         });
@@ -93,7 +91,7 @@ final class CallbackRequests {
         if (body != null && body.has("overlapSeconds")) {
             JsonNode seconds = body.get("overlapSeconds");
             if (!seconds.canConvertToLong() || !seconds.isIntegralNumber()) {
-                throw bad("Field 'overlapSeconds' must be a whole number of seconds.");
+                throw Queries.bad("Field 'overlapSeconds' must be a whole number of seconds.");
             }
             overlap = Duration.ofSeconds(seconds.asLong());
         }
@@ -114,10 +112,10 @@ final class CallbackRequests {
             try {
                 limit = Integer.parseInt(given);
             } catch (NumberFormatException e) {
-                throw bad("Query parameter 'limit' must be a whole number (1-500).");
+                throw Queries.bad("Query parameter 'limit' must be a whole number (1-500).");
             }
             if (limit < 1 || limit > 500) {
-                throw bad("Query parameter 'limit' must be 1-500.");
+                throw Queries.bad("Query parameter 'limit' must be 1-500.");
             }
         }
         ctx.json(Map.of("deliveries", callbacks.deliveries(id, limit).stream().map(CallbackRequests::view).toList()));
@@ -125,7 +123,7 @@ final class CallbackRequests {
 
     void replayOne(Context ctx) {
         UUID id = id(ctx);
-        UUID event = uuid(ctx.pathParam("eventId"), "an event id");
+        UUID event = Queries.uuid(ctx.pathParam("eventId"), "an event id");
         if (!audited(ctx).replay(event, id)) {
             throw new ProblemException(404, "Not Found", "Endpoint " + id + " has no delivery of event " + event + ".");
         }
@@ -141,7 +139,7 @@ final class CallbackRequests {
         try {
             from = Instant.parse(since);
         } catch (DateTimeParseException e) {
-            throw bad("Field 'since' must be an ISO-8601 instant like 2026-01-31T12:00:00Z.");
+            throw Queries.bad("Field 'since' must be an ISO-8601 instant like 2026-01-31T12:00:00Z.");
         }
         ctx.status(202).json(Map.of("replayed", audited(ctx).replayFailed(id, from)));
     }
@@ -153,36 +151,23 @@ final class CallbackRequests {
             return null;
         }
         bodies.requireJsonType(ctx);
-        return fieldsOf(bodies.parse(bytes), fields);
+        return Queries.fields(bodies.parse(bytes), fields);
     }
 
     private JsonNode object(Context ctx, Set<String> fields) {
-        return fieldsOf(bodies.read(ctx, AdminRoutes.MAX_BODY), fields);
-    }
-
-    private static JsonNode fieldsOf(JsonNode body, Set<String> fields) {
-        if (!body.isObject()) {
-            throw bad("The body must be a JSON object with " + fields + ".");
-        }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!fields.contains(name)) {
-                throw bad("Unknown field '" + SecretMask.echo(name) + "'; expected " + fields + ".");
-            }
-        }
-        return body;
+        return Queries.fields(bodies.read(ctx, AdminRoutes.MAX_BODY), fields);
     }
 
     private static String text(JsonNode body, String field, boolean required) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             if (required) {
-                throw bad("Field '" + field + "' (a string) is required.");
+                throw Queries.bad("Field '" + field + "' (a string) is required.");
             }
             return null;
         }
         if (!value.isTextual()) {
-            throw bad("Field '" + field + "' must be a string.");
+            throw Queries.bad("Field '" + field + "' must be a string.");
         }
         return value.asText();
     }
@@ -191,7 +176,7 @@ final class CallbackRequests {
         try {
             return call.get();
         } catch (InvalidCallbackException e) {
-            throw bad("The callback was not registered: " + e.getMessage() + ".");
+            throw Queries.bad("The callback was not registered: " + e.getMessage() + ".");
         }
     }
 
@@ -201,15 +186,7 @@ final class CallbackRequests {
     }
 
     private static UUID id(Context ctx) {
-        return uuid(ctx.pathParam("id"), "a callback id");
-    }
-
-    private static UUID uuid(String raw, String what) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw bad("'" + SecretMask.echo(raw) + "' is not " + what + " (a UUID).");
-        }
+        return Queries.uuid(ctx.pathParam("id"), "callback id");
     }
 
     private static ProblemException notFound(UUID id) {
@@ -219,10 +196,6 @@ final class CallbackRequests {
     /** The registry, writing this request's audit entry in the transaction of the change it makes. */
     private Callbacks audited(Context ctx) {
         return callbacks.audited(AdminAccess.entry(ctx));
-    }
-
-    private static ProblemException bad(String detail) {
-        return new ProblemException(400, "Bad Request", detail);
     }
 
     private static Map<String, Object> view(Callback c) {

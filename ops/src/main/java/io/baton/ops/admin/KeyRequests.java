@@ -3,12 +3,10 @@ package io.baton.ops.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.http.JsonBody;
 import io.baton.http.ProblemException;
-import io.baton.http.SecretMask;
 import io.baton.ops.access.ApiKey;
 import io.baton.ops.access.ApiKeys;
 import io.baton.ops.access.Role;
 import io.javalin.http.Context;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,16 +25,7 @@ final class KeyRequests {
     }
 
     void create(Context ctx) {
-        JsonNode body = bodies.read(ctx, AdminRoutes.MAX_BODY);
-        if (!body.isObject()) {
-            throw Queries.bad("The body must be a JSON object with 'name' and 'role'.");
-        }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!CREATE_FIELDS.contains(name)) {
-                throw Queries.bad("Unknown field '" + SecretMask.echo(name) + "'; expected " + CREATE_FIELDS + ".");
-            }
-        }
+        JsonNode body = Queries.fields(bodies.read(ctx, AdminRoutes.MAX_BODY), CREATE_FIELDS);
         JsonNode name = body.get("name");
         if (name == null || !name.isTextual() || name.asText().isBlank()
                 || name.asText().length() > ApiKeys.MAX_NAME_LENGTH) {

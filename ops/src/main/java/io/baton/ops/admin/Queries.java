@@ -77,6 +77,21 @@ final class Queries {
         }
     }
 
+    /** The body as a JSON object holding no field but {@code fields}; else a 400 naming the one that is not. */
+    static com.fasterxml.jackson.databind.JsonNode fields(com.fasterxml.jackson.databind.JsonNode body,
+                                                          Set<String> fields) {
+        if (!body.isObject()) {
+            throw bad("The body must be a JSON object with " + fields + ".");
+        }
+        for (java.util.Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw bad("Unknown field '" + SecretMask.echo(name) + "'; expected " + fields + ".");
+            }
+        }
+        return body;
+    }
+
     static ProblemException bad(String detail) {
         return new ProblemException(400, "Bad Request", detail);
     }

@@ -10,7 +10,6 @@ import io.baton.task.TaskState;
 import io.baton.wait.WaitService;
 import io.javalin.http.Context;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -72,13 +71,7 @@ final class TaskRequests {
             throw new ProblemException(400, "Bad Request", "The body must be a JSON object with 'agent' and "
                     + "optionally 'input' and 'idempotencyKey'.");
         }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!START_FIELDS.contains(name)) {
-                throw new ProblemException(400, "Bad Request", "Unknown field '" + SecretMask.echo(name)
-                        + "'; expected " + START_FIELDS + ".");
-            }
-        }
+        Queries.fields(body, START_FIELDS);
         JsonNode agent = body.get("agent");
         if (agent == null || !agent.isTextual() || agent.asText().isBlank()) {
             throw new ProblemException(400, "Bad Request", "Field 'agent' (the agent's name, a string) is required.");
