@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.baton.config.BatonConfig;
 import io.baton.ops.BatonServer;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +48,7 @@ class AdminAccessIT {
     @BeforeAll
     void start(TestDatabase database) {
         db = database;
-        Map<String, String> env = new HashMap<>(db.batonEnvironment());
-        env.put("BATON_NODE_ID", "access-node");
-        env.put("BATON_HTTP_PORT", "0");
-        env.put("BATON_ADMIN_API_KEY", ADMIN);
-        env.put("BATON_SHUTDOWN_GRACE", "2s");
-        env.put("BATON_TOKEN_KEY", "access-it-token-key-0123456789abcdef0123");
-        env.put("BATON_SECRET_KEY", "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-        env.put("BATON_CALLBACK_ALLOW", "127.0.0.1/32");
-        server = BatonServer.start(BatonConfig.load(env));
+        server = AdminTestServer.start(db, "access-node", ADMIN);
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.baton.config.BatonConfig;
 import io.baton.ops.BatonServer;
 import io.baton.testing.PostgresExtension;
 import io.baton.testing.TestDatabase;
@@ -15,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,16 +36,7 @@ class AdminApiIT {
     @BeforeAll
     void start(TestDatabase database) {
         db = database;
-        Map<String, String> env = new HashMap<>(db.batonEnvironment());
-        env.put("BATON_NODE_ID", "admin-node");
-        env.put("BATON_HTTP_PORT", "0");
-        env.put("BATON_ADMIN_API_KEY", KEY);
-        env.put("BATON_SHUTDOWN_GRACE", "2s");
-        env.put("BATON_TOKEN_KEY", "admin-it-token-key-0123456789abcdef0123");
-        env.put("BATON_SECRET_KEY", "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-        env.put("BATON_PUBLIC_URL", "https://baton.example.com/");
-        env.put("BATON_CALLBACK_ALLOW", "127.0.0.1/32");
-        server = BatonServer.start(BatonConfig.load(env));
+        server = AdminTestServer.start(db, "admin-node", KEY, "BATON_PUBLIC_URL", "https://baton.example.com/");
     }
 
     @AfterAll
