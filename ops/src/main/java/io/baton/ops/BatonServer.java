@@ -48,7 +48,8 @@ public final class BatonServer implements AutoCloseable {
             Javalin http = HttpApp.create(node.json(), List.of(
                             new HealthRoutes(node),
                             new AdminRoutes(new AdminRoutes.Services(node.tasks(), node.waits(), node.callbacks(), keys,
-                                    audit, transactions, node.json(), Clock.systemUTC()), bodies),
+                                    audit, transactions, node.json(), Clock.systemUTC(), node.operations(), node.agents(),
+                                    config.http().bulkMax()), bodies),
                             new WebhookRoutes(node.waits(), node.json(), bodies, config.http().webhookMaxBody(),
                                     Clock.systemUTC())))
                     .start(config.http().host(), config.http().port());

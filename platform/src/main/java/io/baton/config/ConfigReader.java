@@ -12,7 +12,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +28,6 @@ import org.slf4j.LoggerFactory;
 /** Turns variables (environment, then the optional file underneath) into a validated {@link BatonConfig}. */
 final class ConfigReader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReader.class);
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final String QUARTZ_PREFIX = "org.quartz.";
     private static final int MIN_SPARE_CONNECTIONS = 4;
     private static final int MIN_API_KEY_LENGTH = 24;
@@ -91,7 +87,7 @@ final class ConfigReader {
                 integer(Setting.EMBEDDED_DB_PORT, 0, 65535));
         int httpPort = integer(Setting.HTTP_PORT, 0, 65535);
         HttpConfig http = new HttpConfig(text(Setting.HTTP_HOST), httpPort, adminApiKey(), publicUrl(httpPort),
-                integer(Setting.WEBHOOK_MAX_BODY, 1024, 64 * 1024 * 1024));
+                integer(Setting.WEBHOOK_MAX_BODY, 1024, 64 * 1024 * 1024), integer(Setting.BULK_MAX, 1, 1_000_000));
         ClusterConfig cluster = new ClusterConfig(
                 text(Setting.CLUSTER_NAME),
                 nodeId(),
@@ -286,27 +282,8 @@ final class ConfigReader {
     }
 
     private static Duration parseDuration(Setting setting, String text) {
-        String value = text.toLowerCase(Locale.ROOT);
-        Duration duration;
-        Matcher matcher = DURATION.matcher(value);
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            duration = switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        } else {
-            try {
-                duration = Duration.parse(value.toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException e) {
-                throw new ConfigException(setting.envName(), "'" + value
-                        + "' is not a duration (use e.g. 500ms, 2s, 5m, 1h or ISO-8601 like PT2S)");
-            }
-        }
-        return duration;
+        return Durations.parse(text).orElseThrow(() -> new ConfigException(setting.envName(), "'" + text
+                + "' is not a duration (use e.g. 500ms, 2s, 5m, 1h or ISO-8601 like PT2S)"));
     }
 
     private Path path(Setting setting) {

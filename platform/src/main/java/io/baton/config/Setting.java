@@ -61,6 +61,9 @@ public enum Setting {
                     + "`http://localhost:<BATON_HTTP_PORT>`."),
     WEBHOOK_MAX_BODY("BATON_WEBHOOK_MAX_BODY", "262144", false,
             "Largest accepted webhook body in bytes (256 KiB); larger ones get 413."),
+    BULK_MAX("BATON_BULK_MAX", "10000", false,
+            "Most tasks one admin bulk operation may act on; a dry run over more selects this many (oldest first) and "
+                    + "says how many it left out."),
     EVENT_SOURCES("BATON_EVENT_SOURCES", "", false,
             "Event sources, `;`-separated, each `name,scheme,correlation-pointer,buffer-ttl`, e.g. "
                     + "`payments,stripe,/data/object/metadata/order,1h`; scheme is `standard-webhooks`, `github`, "

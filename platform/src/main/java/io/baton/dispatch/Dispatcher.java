@@ -66,6 +66,7 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     private final Condition woken = lock.newCondition();
     private boolean signalled;
     private volatile boolean claiming = true;
+    private volatile boolean standby;
     private volatile boolean stopped;
     private TaskRunner runner;
     private WaitService waits;
@@ -123,6 +124,22 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
         }
     }
 
+    /**
+     * In standby ({@code true}) the node claims no work and sweeps no deadlines; what it runs finishes. Set by an
+     * operator's drain through {@link io.baton.cluster.StandbyWatch}.
+     */
+    public void standby(boolean on) {
+        standby = on;
+        if (!on) {
+            wake();
+        }
+    }
+
+    /** Whether the node is in standby (see {@link #standby(boolean)}). */
+    public boolean inStandby() {
+        return standby;
+    }
+
     /** Whether a worker here runs the task right now. */
     public boolean isRunningHere(UUID taskId) {
         return runningHere.containsKey(taskId);
@@ -147,7 +164,7 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
         while (!stopped) {
             boolean more = false;
             try {
-                if (claiming) {
+                if (claiming && !standby) {
                     more = dispatchOnce();
                 }
             } catch (StoreUnavailableException e) {

@@ -14,6 +14,8 @@ public record EngineEvent(Type type, UUID taskId, String agent, String step, Str
 
     public enum Type {
         TASK_STARTED,
+        /** An operator retried a FAILED task ({@code step}: where it goes on). */
+        TASK_RETRIED,
         STEP_STARTED,
         STEP_COMPLETED,
         /** A try of a step failed; {@code detail} says whether it will be retried. */

@@ -70,6 +70,13 @@ public final class TaskService {
 
     public enum CancelResult { CANCELLED, ALREADY_FINISHED, NOT_FOUND }
 
+    /** What a retry did. */
+    public enum RetryOutcome { RETRIED, NOT_FAILED, NOT_FOUND }
+
+    /** What a retry did, and the step the task runs next if it was retried. */
+    public record RetryResult(RetryOutcome outcome, String step) {
+    }
+
     /**
      * Starts a task of {@code agentName}. With an {@code idempotencyKey}, a second start with the same key returns
      * the first task and starts nothing.
@@ -119,6 +126,54 @@ public final class TaskService {
         LOG.info("Task {} started for agent '{}'", task.id(), agent.name());
         ready.readyNow();
         return new StartedTask(task, true);
+    }
+
+    /**
+     * An operator's retry of a FAILED task: RUNNABLE again at {@code fromStep}, or (when {@code null}) at the step it
+     * failed in, with its context as the failure left it. The step gets a new sequence number, so a new idempotency
+     * key: the retry is a new run of the step, not a repeat of the failed one.
+     *
+     * @throws UnknownStepException if the agent has no step {@code fromStep}, or this node does not run the agent
+     * @throws BacklogFullException if the ready backlog is at its bound (nothing changed)
+     */
+    public RetryResult retry(UUID id, String fromStep, AuditEntry audit) {
+        Optional<TaskDetails> found = find(id);
+        if (found.isEmpty()) {
+            return new RetryResult(RetryOutcome.NOT_FOUND, null);
+        }
+        Task task = found.get().task();
+        if (task.state() != TaskState.FAILED) {
+            return new RetryResult(RetryOutcome.NOT_FAILED, null);
+        }
+        Agent agent = agents.find(task.agent()).orElseThrow(() -> new UnknownStepException("agent '" + task.agent()
+                + "' does not run on this node, so its steps are unknown here"));
+        String step = fromStep != null ? fromStep : failedStep(found.get(), agent);
+        if (agent.step(step).isEmpty()) {
+            throw new UnknownStepException("agent '" + agent.name() + "' has no step '" + step + "'; its steps are "
+                    + agent.steps().stream().map(s -> s.name()).toList());
+        }
+        backlog.admit(agent.name());
+        Instant now = clock.instant();
+        boolean retried = transactions.inTransaction(c -> {
+            if (!tasks.retryFailed(c, id, step, now)) {
+                return false;
+            }
+            auditLog.write(c, audit, "retried from step " + step, now);
+            return true;
+        });
+        if (!retried) {
+            return new RetryResult(RetryOutcome.NOT_FAILED, null); // someone retried it first
+        }
+        LOG.info("Task {} retried from step '{}'", id, step);
+        events.publish(Type.TASK_RETRIED, id, agent.name(), step, null);
+        ready.readyNow();
+        return new RetryResult(RetryOutcome.RETRIED, step);
+    }
+
+    /** The step a FAILED task failed in: its last checkpoint's step (or the first step, if it never checkpointed). */
+    private static String failedStep(TaskDetails details, Agent agent) {
+        List<StepRecord> steps = details.steps();
+        return steps.isEmpty() ? agent.firstStep().name() : steps.get(steps.size() - 1).stepName();
     }
 
     public Optional<TaskDetails> find(UUID id) {

@@ -11,6 +11,10 @@ import io.baton.callback.Callbacks;
 import io.baton.callback.Cidr;
 import io.baton.callback.Outbox;
 import io.baton.callback.SsrfGuard;
+import io.baton.cluster.AgentPauses;
+import io.baton.cluster.NodeDirectory;
+import io.baton.cluster.StandbyWatch;
+import io.baton.wait.WaitOverrides;
 import io.baton.retention.RetentionJob;
 import io.baton.config.ConfigException;
 import io.baton.config.Setting;
@@ -98,6 +102,15 @@ public final class BatonNode implements AutoCloseable {
      */
     private record Outbound(Callbacks callbacks, CallbackSender sender, RetentionJob retention) {
     }
+
+    /** What operators act through: paused agents, the nodes and their standby, waits by hand, the audit log. */
+    public record Operations(AgentPauses agentPauses, NodeDirectory nodes, WaitOverrides waits, AuditLog audit) {
+    }
+
+    /** How often a node reads its standby flag: a drain takes effect within about this long. */
+    private static final Duration STANDBY_CHECK = Duration.ofSeconds(1);
+    private Operations operations;
+    private StandbyWatch standbyWatch;
     private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
                       Dispatcher dispatcher, BacklogLimit backlog, TaskRunner runner, Reconciler reconciler, TaskService tasks,
                       AgentRegistry agents, WaitService waits, Outbound outbound, PrometheusMeterRegistry metrics,
@@ -248,6 +261,8 @@ public final class BatonNode implements AutoCloseable {
             Reconciler reconciler = new Reconciler(repository, dispatcher, dispatcher::isRunningHere,
                     config.execution(), builder.clock, nodeId, config.cluster().name());
             AuditLog audit = new AuditLog(json);
+            NodeDirectory nodes = new NodeDirectory(transactions, audit, builder.clock, config.cluster().name());
+            nodes.register(nodeId, version());
             TaskService tasks = new TaskService(repository, waitRepository, transactions, dispatcher, backlog, agents,
                     events, outbox, audit, builder.clock);
             scheduler.start(); // first check-in: re-queues what this node's id left running before
@@ -265,9 +280,16 @@ public final class BatonNode implements AutoCloseable {
             }
             RetentionJob retention = new RetentionJob(transactions, config.retention(), builder.clock, nodeId);
             retention.start();
-            return new BatonNode(config, embedded, database, scheduler, dispatcher, backlog, runner, reconciler,
-                    tasks, agents, waits, new Outbound(new Callbacks(transactions, new CallbackRepository(), guard,
-                    secrets.orElse(null), audit, builder.clock), sender, retention), metrics, json);
+            StandbyWatch standby = new StandbyWatch(nodes, nodeId, dispatcher::standby);
+            standby.start(STANDBY_CHECK);
+            BatonNode node = new BatonNode(config, embedded, database, scheduler, dispatcher, backlog, runner,
+                    reconciler, tasks, agents, waits, new Outbound(new Callbacks(transactions,
+                    new CallbackRepository(), guard, secrets.orElse(null), audit, builder.clock), sender, retention),
+                    metrics, json);
+            node.operations = new Operations(new AgentPauses(transactions, audit, builder.clock), nodes,
+                    waits.overrides(audit), audit);
+            node.standbyWatch = standby;
+            return node;
         } catch (SchedulerException e) {
             closeQuietly(dispatcher, runner, database, embedded);
             throw new NodeStartException("the scheduler did not start: " + e.getMessage(), e);
@@ -275,6 +297,12 @@ public final class BatonNode implements AutoCloseable {
             closeQuietly(dispatcher, runner, database, embedded);
             throw e;
         }
+    }
+
+    /** This build's version (from the jar's manifest), or {@code dev} when run from classes. */
+    static String version() {
+        String version = BatonNode.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     /**
@@ -377,6 +405,16 @@ public final class BatonNode implements AutoCloseable {
         return outbound.callbacks();
     }
 
+    /** Whether this node is in standby (an operator drained it): it claims no work. */
+    public boolean inStandby() {
+        return dispatcher.inStandby();
+    }
+
+    /** Paused agents, nodes and standby, waits by hand, the audit log: what the admin API acts through. */
+    public Operations operations() {
+        return operations;
+    }
+
     /** The retention job (it runs on its own; {@link RetentionJob#runOnce()} runs a round now). */
     public RetentionJob retention() {
         return outbound.retention();
@@ -436,6 +474,7 @@ public final class BatonNode implements AutoCloseable {
         }
         LOG.info("Node {} draining (grace {}s)", nodeId(), config.shutdownGrace().toSeconds());
         reconciler.close();
+        standbyWatch.close();
         outbound.retention().close();
         if (outbound.sender() != null) {
             outbound.sender().close(); // an attempt cut short is sent again, same webhook-id, when its lease ends

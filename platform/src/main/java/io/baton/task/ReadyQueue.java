@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * The tasks ready to run, straight from {@code baton_task}: RUNNABLE or SLEEPING with {@code wake_at} come. A node
  * claims a batch in one statement (the guarded RUNNABLE|SLEEPING -> RUNNING transition with a new attempt number),
  * skipping rows another node is claiming; work recovered from a dead node (priority 1) goes first, then the longest
- * due. Nothing here holds a lock beyond its statement, and a task claimed twice is impossible: the claim is the row
+ * due. Tasks of a paused agent ({@code baton_agent_pause}) stay where they are. Nothing here holds a lock beyond its statement, and a task claimed twice is impossible: the claim is the row
  * update.
  */
 public final class ReadyQueue {
@@ -29,6 +29,7 @@ public final class ReadyQueue {
                        priority AS previous_priority
                   FROM baton_task
                  WHERE state IN ('RUNNABLE', 'SLEEPING') AND wake_at <= ?
+                   AND NOT EXISTS (SELECT 1 FROM baton_agent_pause p WHERE p.agent = baton_task.agent)
                  ORDER BY priority DESC, wake_at
                  LIMIT ?
                    FOR UPDATE SKIP LOCKED)
@@ -38,13 +39,15 @@ public final class ReadyQueue {
              WHERE id = picked.picked_id
             RETURNING previous_owner, previous_attempt, previous_priority,\s""" + TaskRepository.COLUMNS;
 
-    /** The earliest wake-up: one index probe per priority. */
+    /** The earliest wake-up of an agent that is not paused: one index probe per priority. */
     private static final String NEXT_DUE = """
             SELECT min(wake_at) FROM (
-                (SELECT wake_at FROM baton_task WHERE state IN ('RUNNABLE', 'SLEEPING') AND priority = 1
+                (SELECT wake_at FROM baton_task t WHERE state IN ('RUNNABLE', 'SLEEPING') AND priority = 1
+                    AND NOT EXISTS (SELECT 1 FROM baton_agent_pause p WHERE p.agent = t.agent)
                   ORDER BY wake_at LIMIT 1)
                 UNION ALL
-                (SELECT wake_at FROM baton_task WHERE state IN ('RUNNABLE', 'SLEEPING') AND priority = 0
+                (SELECT wake_at FROM baton_task t WHERE state IN ('RUNNABLE', 'SLEEPING') AND priority = 0
+                    AND NOT EXISTS (SELECT 1 FROM baton_agent_pause p WHERE p.agent = t.agent)
                   ORDER BY wake_at LIMIT 1)) due""";
 
     /** Per agent: how many tasks are due, and since when the oldest has been. */

@@ -80,6 +80,13 @@ public final class TaskRepository {
                SET state = 'RUNNABLE', step_attempt = step_attempt + 1, error = ?::jsonb, wake_at = ?, updated_at = ?
              WHERE id = ? AND attempt = ? AND state = 'RUNNING'""";
 
+    /** FAILED -> RUNNABLE at a step, by an operator: the context is kept; the step timeline goes on. */
+    private static final String RETRY_FAILED = """
+            UPDATE baton_task
+               SET state = 'RUNNABLE', next_step = ?, step_attempt = 0, result = NULL, error = NULL, resumed_with = NULL,
+                   finished_at = NULL, priority = 0, wake_at = ?, updated_at = ?
+             WHERE id = ? AND state = 'FAILED'""";
+
     private static final String CANCEL = """
             UPDATE baton_task SET state = 'CANCELLED', finished_at = ?, wake_at = NULL, updated_at = ?
              WHERE id = ? AND state = ANY(?)""";
@@ -252,6 +259,18 @@ public final class TaskRepository {
             ps.setObject(4, id);
             ps.setLong(5, attempt);
         }) == 1;
+    }
+
+    /** FAILED -> RUNNABLE at {@code step}, on the caller's transaction; false if the task is not FAILED. */
+    public boolean retryFailed(Connection c, UUID id, String step, Instant now) throws SQLException {
+        TaskState.require(TaskState.FAILED, TaskState.RUNNABLE);
+        try (PreparedStatement ps = c.prepareStatement(RETRY_FAILED)) {
+            ps.setString(1, step);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setObject(4, id);
+            return ps.executeUpdate() == 1;
+        }
     }
 
     /**

@@ -6,7 +6,9 @@ import java.util.Set;
 
 /**
  * The states of a task and the one table of allowed transitions. Every state change in the database goes through
- * {@link TaskRepository}, which checks it here before it writes.
+ * {@link TaskRepository}, which checks it here before it writes. SUCCEEDED, FAILED and CANCELLED are terminal: the
+ * engine never moves a task out of them. The one way back is an operator's retry of a FAILED task
+ * ({@code FAILED -> RUNNABLE}), which is in the table like every other transition.
  */
 public enum TaskState {
     RUNNABLE, RUNNING, WAITING, SLEEPING, SUCCEEDED, FAILED, CANCELLED;
@@ -17,11 +19,14 @@ public enum TaskState {
             WAITING, EnumSet.of(RUNNABLE, FAILED, CANCELLED),
             SLEEPING, EnumSet.of(RUNNING, CANCELLED),
             SUCCEEDED, EnumSet.noneOf(TaskState.class),
-            FAILED, EnumSet.noneOf(TaskState.class),
+            FAILED, EnumSet.of(RUNNABLE),
             CANCELLED, EnumSet.noneOf(TaskState.class));
 
+    private static final Set<TaskState> TERMINAL = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
+
+    /** Finished: the engine will not run the task again (only an operator's retry moves a FAILED one on). */
     public boolean isTerminal() {
-        return ALLOWED.get(this).isEmpty();
+        return TERMINAL.contains(this);
     }
 
     public boolean canMoveTo(TaskState target) {

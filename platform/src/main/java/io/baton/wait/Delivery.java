@@ -1,6 +1,12 @@
 package io.baton.wait;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -14,6 +20,16 @@ import java.util.Map;
  */
 public record Delivery(String deliveryId, JsonNode payload, String payloadHash, byte[] body,
                        Map<String, String> headers) {
+
+    /** SHA-256 of the payload re-serialised, so whitespace does not make the same JSON a different payload. */
+    public static String payloadHash(ObjectMapper json, JsonNode payload) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    json.writeValueAsString(payload).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public String toString() {

@@ -53,6 +53,8 @@ public final class WaitRepository {
 
     private static final String BY_TOKEN = "SELECT " + COLUMNS + " FROM baton_wait WHERE token_hash = ?";
 
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM baton_wait WHERE id = ? FOR UPDATE";
+
 
     private static final String OPEN_FOR_EVENT = "SELECT " + COLUMNS
             + " FROM baton_wait WHERE source = ? AND correlation_key = ? AND state = 'OPEN' ORDER BY created_at"
@@ -77,6 +79,13 @@ public final class WaitRepository {
             SELECT task_id FROM baton_wait WHERE state = 'OPEN' AND deadline <= ? ORDER BY deadline LIMIT ?""";
 
     private static final String EXTEND = "UPDATE baton_wait SET deadline = ? WHERE id = ? AND state = 'OPEN'";
+
+    /** An operator's new deadline: the maximum a heartbeat may reach grows with it. */
+    private static final String SET_DEADLINE = """
+            UPDATE baton_wait SET deadline = ?, max_deadline = GREATEST(max_deadline, ?)
+             WHERE id = ? AND state = 'OPEN'""";
+
+    private static final String HEARD = "UPDATE baton_wait SET last_heartbeat_at = ? WHERE id = ?";
 
 
     private static final String FOR_TASK = "SELECT " + COLUMNS + " FROM baton_wait WHERE task_id = ? ORDER BY seq";
@@ -194,6 +203,14 @@ public final class WaitRepository {
         }
     }
 
+    /** The wait with this id, locked against deliveries until the transaction ends. */
+    public Optional<WaitRecord> byIdForUpdate(Connection c, UUID waitId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
+            ps.setObject(1, waitId);
+            return one(ps);
+        }
+    }
+
     public List<WaitRecord> openForEventForUpdate(Connection c, String source, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(OPEN_FOR_EVENT)) {
             ps.setString(1, source);
@@ -271,6 +288,25 @@ public final class WaitRepository {
                 }
             }
             return ids;
+        }
+    }
+
+    /** An operator sets an open wait's deadline (raising its maximum to it if needed). */
+    public boolean setDeadline(Connection c, UUID waitId, Instant deadline) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SET_DEADLINE)) {
+            ps.setTimestamp(1, Timestamp.from(deadline));
+            ps.setTimestamp(2, Timestamp.from(deadline));
+            ps.setObject(3, waitId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** A heartbeat arrived for the wait (kept for operators, whether or not it moved the deadline). */
+    public void heard(Connection c, UUID waitId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(HEARD)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setObject(2, waitId);
+            ps.executeUpdate();
         }
     }
 

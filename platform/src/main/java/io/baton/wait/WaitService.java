@@ -81,6 +81,16 @@ public final class WaitService {
         this.resolver = new WaitResolver(waits, tasks, events, json, outbox);
     }
 
+    /** The registered event sources, by name. */
+    public java.util.Collection<EventSource> sources() {
+        return new java.util.TreeMap<>(sources).values();
+    }
+
+    /** Where a source's events are posted: {@code <public URL>/events/<name>}. */
+    public String eventUrl(EventSource source) {
+        return publicUrl + "/events/" + source.name();
+    }
+
     public Optional<EventSource> source(String name) {
         return Optional.ofNullable(sources.get(name));
     }
@@ -414,6 +424,7 @@ public final class WaitService {
                 return new Beat(receipt(TIMED_OUT, wait,
                         resolver.resolve(c, wait, WaitState.TIMED_OUT, null, null, now)), null);
             }
+            waits.heard(c, wait.id(), now);
             Instant wanted = now.plusMillis(wait.timeoutMillis());
             Instant deadline = wanted.isAfter(wait.maxDeadline()) ? wait.maxDeadline() : wanted;
             if (!deadline.isAfter(wait.deadline())) {
@@ -541,6 +552,11 @@ public final class WaitService {
         for (UUID task : receipt.tasks()) {
             resolver.published(outcome, task, receipt.waitId(), effect);
         }
+    }
+
+    /** Resolving and moving waits by hand, for the admin API; every change is audited with {@code audit}. */
+    public WaitOverrides overrides(io.baton.audit.AuditLog audit) {
+        return new WaitOverrides(transactions, waits, tasks, resolver, ready, audit, clock, json);
     }
 
     /** The task's waits, for the admin API. */

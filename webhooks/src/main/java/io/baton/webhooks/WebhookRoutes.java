@@ -1,6 +1,5 @@
 package io.baton.webhooks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.http.JsonBody;
@@ -20,11 +19,7 @@ import io.baton.signature.StripeScheme;
 import io.baton.signature.Verification;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 
 /**
  * The inbound webhook API, one route table:
@@ -182,14 +177,8 @@ public final class WebhookRoutes implements RouteTable {
         return null;
     }
 
-    /** SHA-256 of the payload re-serialised, so whitespace does not make the same JSON a different payload. */
     private String hash(JsonNode payload) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    json.writeValueAsString(payload).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Delivery.payloadHash(json, payload);
     }
 
 }

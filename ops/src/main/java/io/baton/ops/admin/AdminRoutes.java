@@ -3,7 +3,9 @@ package io.baton.ops.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.audit.AuditLog;
 import io.baton.callback.Callbacks;
+import io.baton.agent.AgentRegistry;
 import io.baton.execution.TaskService;
+import io.baton.node.BatonNode;
 import io.baton.http.JsonBody;
 import io.baton.http.RouteTable;
 import io.baton.ops.access.ApiKeys;
@@ -41,13 +43,22 @@ public final class AdminRoutes implements RouteTable {
 
     /** What the admin API serves. */
     public record Services(TaskService tasks, WaitService waits, Callbacks callbacks, ApiKeys keys, AuditLog audit,
-                           Transactions transactions, ObjectMapper json, Clock clock) {
+                           Transactions transactions, ObjectMapper json, Clock clock, BatonNode.Operations operations,
+                           AgentRegistry agents, int bulkMax) {
     }
 
     public AdminRoutes(Services s, JsonBody bodies) {
         this.access = new AdminAccess(s.keys(), s.audit(), s.transactions(), s.json(), s.clock(), bodies);
         this.json = s.json();
-        TaskRequests tasks = new TaskRequests(s.tasks(), s.waits(), new TaskListing(s.transactions()), bodies);
+        TaskListing taskListing = new TaskListing(s.transactions());
+        TaskRequests tasks = new TaskRequests(s.tasks(), s.waits(), taskListing, bodies);
+        WaitRequests waits = new WaitRequests(new WaitListing(s.transactions()), s.operations().waits(), bodies,
+                s.clock());
+        BulkRequests bulk = new BulkRequests(taskListing, new BulkOperations(s.transactions(), s.audit(), s.json()),
+                s.tasks(), s.waits(), s.operations().waits(), bodies, s.json(), s.clock(), s.bulkMax());
+        ClusterRequests cluster = new ClusterRequests(s.operations().nodes(), s.operations().agentPauses(),
+                s.agents());
+        SourceRequests sources = new SourceRequests(s.waits(), s.transactions(), s.clock());
         CallbackRequests callbacks = new CallbackRequests(s.callbacks(), bodies);
         KeyRequests keys = new KeyRequests(s.keys(), bodies);
         AuditRequests audit = new AuditRequests(s.audit(), s.transactions());
@@ -61,6 +72,42 @@ public final class AdminRoutes implements RouteTable {
                 tasks::get, 404, "No such task"));
         all.add(change(POST, "/admin/api/tasks/{id}/cancel", OPERATOR, "task.cancel", "Cancel a task that has not "
                 + "finished", Map.of(200, "Cancelled", 404, "No such task", 409, "Already finished"), tasks::cancel));
+        all.add(change(POST, "/admin/api/tasks/{id}/retry", OPERATOR, "task.retry", "Run a FAILED task again from "
+                + "the step it failed in, or from 'fromStep'; its context is kept", Map.of(200, "Runnable again",
+                404, "No such task", 409, "Not FAILED"), tasks::retry));
+        all.add(read("/admin/api/waits", "Waits not ended, oldest first: task, agent, kind, deadline, last heartbeat, "
+                + "whether the task.waiting callback was delivered; filters state, agent, kind, expiringWithin; "
+                + "keyset pages (limit, after)", waits::list));
+        all.add(change(POST, "/admin/api/waits/{id}/resume", OPERATOR, "wait.resume", "Resume an open wait by hand "
+                + "with 'payload', as a delivery to its token would", Map.of(200, "Resumed", 404, "No such wait",
+                409, "Not open"), waits::resume));
+        all.add(change(POST, "/admin/api/waits/{id}/fail", OPERATOR, "wait.fail", "Fail an open wait by hand with "
+                + "'reason': its failure step runs, or the task fails", Map.of(200, "Failed", 404, "No such wait",
+                409, "Not open"), waits::fail));
+        all.add(change(POST, "/admin/api/waits/{id}/extend", OPERATOR, "wait.extend", "Set an open wait's deadline "
+                + "('deadline') or move it on ('by')", Map.of(200, "Moved", 404, "No such wait", 409, "Not open"),
+                waits::extend));
+        all.add(change(POST, "/admin/api/bulk/dry-run", OPERATOR, "bulk.dry-run", "Count and select the tasks a "
+                + "filter matches for an action (cancel, retry, extend, resume), at most BATON_BULK_MAX; a sample "
+                + "and the token to apply it", Map.of(200, "The plan"), bulk::dryRun));
+        all.add(change(POST, "/admin/api/bulk/apply", OPERATOR, "bulk.apply", "Apply a dry run's plan with its "
+                + "token, in batches; applying again answers the report and changes nothing", Map.of(200,
+                "The report", 404, "Unknown token", 409, "Being applied now", 410, "Token expired"), bulk::apply));
+        all.add(read("/admin/api/nodes", "The cluster's nodes: last check-in, alive, running steps, version, standby",
+                cluster::nodes));
+        all.add(change(POST, "/admin/api/nodes/{name}/standby", ADMIN, "node.standby", "Drain a node: it finishes "
+                + "what it runs and claims nothing more (within about a second)", Map.of(200, "In standby",
+                404, "No such node"), cluster::standby));
+        all.add(change(POST, "/admin/api/nodes/{name}/activate", ADMIN, "node.activate", "Put a node in standby back "
+                + "to work", Map.of(200, "Active", 404, "No such node"), cluster::activate));
+        all.add(read("/admin/api/agents", "The agents: registered on this node, paused", cluster::agents));
+        all.add(change(POST, "/admin/api/agents/{name}/pause", ADMIN, "agent.pause", "Pause an agent: its ready "
+                + "tasks stay queued, nothing is lost", Map.of(200, "Paused", 404, "No such agent",
+                409, "Already paused"), cluster::pause));
+        all.add(change(POST, "/admin/api/agents/{name}/resume", ADMIN, "agent.resume", "Resume a paused agent",
+                Map.of(200, "Resumed", 404, "No such agent", 409, "Not paused"), cluster::resume));
+        all.add(read("/admin/api/event-sources", "The event sources: URL, scheme, correlation pointer, open waits, "
+                + "buffered events", sources::list));
         all.add(change(POST, "/admin/api/callbacks", ADMIN, "callback.create", "Register a callback endpoint (its "
                 + "signing secret is in this answer only)", Map.of(201, "Registered"), callbacks::create));
         all.add(read("/admin/api/callbacks", "List callback endpoints", callbacks::list));

@@ -29,28 +29,48 @@ final class Queries {
     }
 
     static String text(Context ctx, String name, int maxLength) {
-        String value = ctx.queryParam(name);
+        return text(name, ctx.queryParam(name), maxLength);
+    }
+
+    /** {@code value} of parameter {@code name}: {@code null} if empty, refused if longer than {@code maxLength}. */
+    static String text(String name, String value, int maxLength) {
         if (value == null || value.isEmpty()) {
             return null;
         }
         if (value.length() > maxLength) {
-            throw bad("Query parameter '" + name + "' is longer than " + maxLength + " characters.");
+            throw bad("Parameter '" + name + "' is longer than " + maxLength + " characters.");
         }
         return value;
     }
 
     static Instant instant(Context ctx, String name) {
-        String value = text(ctx, name, 64);
+        return instant(name, ctx.queryParam(name));
+    }
+
+    static Instant instant(String name, String raw) {
+        String value = text(name, raw, 64);
         if (value == null) {
             return null;
         }
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw bad("Query parameter '" + name + "' must be an ISO-8601 instant such as 2026-11-25T09:00:00Z; got '"
+            throw bad("Parameter '" + name + "' must be an ISO-8601 instant such as 2026-11-25T09:00:00Z; got '"
                     + SecretMask.echo(value) + "'.");
         }
     }
+
+    /** A positive duration such as {@code 30m}, {@code 2h}, {@code 7d} or {@code PT1H}. */
+    static java.time.Duration duration(String name, String value) {
+        java.time.Duration d = io.baton.config.Durations.parse(value).orElse(null);
+        if (d == null || d.isNegative() || d.isZero() || d.compareTo(MAX_DURATION) > 0) {
+            throw bad("'" + name + "' must be a positive duration up to 3650 days, such as 30m, 2h, 7d or PT1H; got '"
+                    + SecretMask.echo(value) + "'.");
+        }
+        return d;
+    }
+
+    private static final java.time.Duration MAX_DURATION = java.time.Duration.ofDays(3650);
 
     static int integer(Context ctx, String name, int otherwise, int min, int max) {
         String value = text(ctx, name, 12);

@@ -16,10 +16,8 @@ import java.util.UUID;
  * id of the last row), so page 1,000 costs what page 1 does and a task created meanwhile shifts nothing.
  */
 final class TaskListing {
-    private static final String LIST = """
-            SELECT t.id, t.agent, t.state, t.next_step, t.step_seq, t.attempt, t.owner, t.error ->> 'message',
-                   t.created_at, t.updated_at, t.finished_at, t.wake_at
-              FROM baton_task t
+    /** The filters; bound by {@link #bind}. */
+    private static final String WHERE = """
              WHERE (?::text[] IS NULL OR t.state = ANY(?::text[]))
                AND (?::text IS NULL OR t.agent = ?)
                AND (?::timestamptz IS NULL OR t.created_at >= ?) AND (?::timestamptz IS NULL OR t.created_at < ?)
@@ -28,9 +26,20 @@ final class TaskListing {
                AND (?::text IS NULL OR EXISTS (
                        SELECT 1 FROM baton_wait w WHERE w.task_id = t.id AND w.state = 'OPEN'
                           AND (lower(w.kind) = ? OR w.source = ?)))
+            """;
+
+    private static final String LIST = """
+            SELECT t.id, t.agent, t.state, t.next_step, t.step_seq, t.attempt, t.owner, t.error ->> 'message',
+                   t.created_at, t.updated_at, t.finished_at, t.wake_at
+              FROM baton_task t""" + WHERE + """
                AND (?::timestamptz IS NULL OR (t.created_at, t.id) < (?, ?))
              ORDER BY t.created_at DESC, t.id DESC
              LIMIT ?""";
+
+    private static final String COUNT = "SELECT count(*) FROM baton_task t" + WHERE;
+
+    private static final String OLDEST = "SELECT t.id FROM baton_task t" + WHERE
+            + " ORDER BY t.created_at, t.id LIMIT ?";
 
     /** The filters, each {@code null} for any. {@code waitingOn}: {@code token}, {@code event}, or a source name. */
     record Filter(List<String> states, String agent, Instant createdFrom, Instant createdTo, Instant updatedFrom,
@@ -56,22 +65,7 @@ final class TaskListing {
         Cursor after = cursor == null ? null : Cursor.parse(cursor);
         List<Row> rows = transactions.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(LIST)) {
-                int i = 1;
-                java.sql.Array states = f.states() == null ? null : c.createArrayOf("text", f.states().toArray());
-                ps.setArray(i++, states);
-                ps.setArray(i++, states);
-                ps.setString(i++, f.agent());
-                ps.setString(i++, f.agent());
-                for (Instant at : new Instant[] {f.createdFrom(), f.createdTo(), f.updatedFrom(), f.updatedTo()}) {
-                    ps.setTimestamp(i++, at == null ? null : Timestamp.from(at));
-                    ps.setTimestamp(i++, at == null ? null : Timestamp.from(at));
-                }
-                ps.setString(i++, f.error());
-                ps.setString(i++, f.error());
-                ps.setString(i++, f.error());
-                ps.setString(i++, f.waitingOn());
-                ps.setString(i++, f.waitingOn() == null ? null : f.waitingOn().toLowerCase(java.util.Locale.ROOT));
-                ps.setString(i++, f.waitingOn());
+                int i = bind(c, ps, f);
                 ps.setTimestamp(i++, after == null ? null : Timestamp.from(after.createdAt()));
                 ps.setTimestamp(i++, after == null ? null : Timestamp.from(after.createdAt()));
                 ps.setObject(i++, after == null ? null : after.id());
@@ -93,6 +87,56 @@ final class TaskListing {
         }
         Row last = rows.get(limit - 1);
         return new Page(rows.subList(0, limit), new Cursor(last.createdAt(), last.id()).text());
+    }
+
+    /** How many tasks the filter matches. */
+    long count(Filter f) {
+        return transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(COUNT)) {
+                bind(c, ps, f);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** The ids of the oldest {@code limit} tasks the filter matches, oldest first. */
+    List<UUID> oldest(Filter f, int limit) {
+        return transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(OLDEST)) {
+                ps.setInt(bind(c, ps, f), limit);
+                List<UUID> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    /** Binds the filter's parameters of {@link #WHERE}; returns the index of the next parameter. */
+    private static int bind(java.sql.Connection c, PreparedStatement ps, Filter f) throws java.sql.SQLException {
+        int i = 1;
+        java.sql.Array states = f.states() == null ? null : c.createArrayOf("text", f.states().toArray());
+        ps.setArray(i++, states);
+        ps.setArray(i++, states);
+        ps.setString(i++, f.agent());
+        ps.setString(i++, f.agent());
+        for (Instant at : new Instant[] {f.createdFrom(), f.createdTo(), f.updatedFrom(), f.updatedTo()}) {
+            ps.setTimestamp(i++, at == null ? null : Timestamp.from(at));
+            ps.setTimestamp(i++, at == null ? null : Timestamp.from(at));
+        }
+        ps.setString(i++, f.error());
+        ps.setString(i++, f.error());
+        ps.setString(i++, f.error());
+        ps.setString(i++, f.waitingOn());
+        ps.setString(i++, f.waitingOn() == null ? null : f.waitingOn().toLowerCase(java.util.Locale.ROOT));
+        ps.setString(i++, f.waitingOn());
+        return i;
     }
 
     private static Instant instant(Timestamp t) {

@@ -3,6 +3,7 @@ package io.baton.ops.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.execution.TaskService;
 import io.baton.execution.TaskService.StartedTask;
+import io.baton.execution.UnknownStepException;
 import io.baton.http.JsonBody;
 import io.baton.http.ProblemException;
 import io.baton.http.SecretMask;
@@ -15,9 +16,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-/** The handlers of {@code /admin/api/tasks}: list, read, start, cancel. */
+/** The handlers of {@code /admin/api/tasks}: list, read, start, cancel, retry. */
 final class TaskRequests {
     private static final Set<String> START_FIELDS = new TreeSet<>(Set.of("agent", "input", "idempotencyKey"));
+    static final Set<String> RETRY_FIELDS = Set.of("fromStep");
     static final Set<String> LIST_PARAMETERS = Set.of("state", "agent", "createdFrom", "createdTo", "updatedFrom",
             "updatedTo", "error", "waitingOn", "limit", "after");
     static final int MAX_LIMIT = 500;
@@ -36,22 +38,7 @@ final class TaskRequests {
 
     void list(Context ctx) {
         Queries.onlyKnown(ctx, LIST_PARAMETERS);
-        String states = Queries.text(ctx, "state", 200);
-        List<String> stateList = null;
-        if (states != null) {
-            stateList = Arrays.stream(states.split(",")).map(String::trim).map(s -> s.toUpperCase(
-                    java.util.Locale.ROOT)).toList();
-            for (String s : stateList) {
-                if (Arrays.stream(TaskState.values()).noneMatch(v -> v.name().equals(s))) {
-                    throw Queries.bad("'" + SecretMask.echo(s) + "' is not a task state; use one of "
-                            + Arrays.toString(TaskState.values()) + ".");
-                }
-            }
-        }
-        TaskListing.Filter filter = new TaskListing.Filter(stateList, Queries.text(ctx, "agent", 200),
-                Queries.instant(ctx, "createdFrom"), Queries.instant(ctx, "createdTo"),
-                Queries.instant(ctx, "updatedFrom"), Queries.instant(ctx, "updatedTo"),
-                Queries.text(ctx, "error", 200), Queries.text(ctx, "waitingOn", 200));
+        TaskListing.Filter filter = filter(ctx::queryParam);
         int limit = Queries.integer(ctx, "limit", 50, 1, MAX_LIMIT);
         TaskListing.Page page;
         try {
@@ -63,6 +50,28 @@ final class TaskRequests {
         answer.put("tasks", page.tasks());
         answer.put("next", page.next());
         ctx.json(answer);
+    }
+
+    /** The task filters (the list's query parameters, a bulk operation's filter), strictly read. */
+    static TaskListing.Filter filter(java.util.function.UnaryOperator<String> raw) {
+        String states = Queries.text("state", raw.apply("state"), 200);
+        List<String> stateList = null;
+        if (states != null) {
+            stateList = Arrays.stream(states.split(",")).map(String::trim).map(s -> s.toUpperCase(
+                    java.util.Locale.ROOT)).toList();
+            for (String s : stateList) {
+                if (Arrays.stream(TaskState.values()).noneMatch(v -> v.name().equals(s))) {
+                    throw Queries.bad("'" + SecretMask.echo(s) + "' is not a task state; use one of "
+                            + Arrays.toString(TaskState.values()) + ".");
+                }
+            }
+        }
+        return new TaskListing.Filter(stateList, Queries.text("agent", raw.apply("agent"), 200),
+                Queries.instant("createdFrom", raw.apply("createdFrom")),
+                Queries.instant("createdTo", raw.apply("createdTo")),
+                Queries.instant("updatedFrom", raw.apply("updatedFrom")),
+                Queries.instant("updatedTo", raw.apply("updatedTo")),
+                Queries.text("error", raw.apply("error"), 200), Queries.text("waitingOn", raw.apply("waitingOn"), 200));
     }
 
     void start(Context ctx) {
@@ -102,6 +111,38 @@ final class TaskRequests {
                     + tasks.find(id).orElseThrow().task().state() + "; there is nothing to cancel.");
             case NOT_FOUND -> throw notFound(id);
         }
+    }
+
+    void retry(Context ctx) {
+        UUID id = taskId(ctx);
+        JsonNode body = bodies.bytes(ctx, AdminRoutes.MAX_BODY).length == 0
+                ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                : Queries.fields(bodies.read(ctx, AdminRoutes.MAX_BODY), RETRY_FIELDS);
+        String fromStep = fromStep(body);
+        TaskService.RetryResult result;
+        try {
+            result = tasks.retry(id, fromStep, AdminAccess.entry(ctx));
+        } catch (UnknownStepException e) {
+            throw Queries.bad("Cannot retry from that step: " + SecretMask.echo(e.getMessage()) + ".");
+        }
+        switch (result.outcome()) {
+            case RETRIED -> ctx.json(TaskView.of(tasks.find(id).orElseThrow(), waits));
+            case NOT_FAILED -> throw new ProblemException(409, "Conflict", "Task " + id + " is "
+                    + tasks.find(id).orElseThrow().task().state() + "; only a FAILED task can be retried.");
+            case NOT_FOUND -> throw notFound(id);
+        }
+    }
+
+    /** The optional {@code fromStep} of a retry: a step name, or absent for the step the task failed in. */
+    static String fromStep(JsonNode body) {
+        JsonNode step = body.get("fromStep");
+        if (step == null || step.isNull()) {
+            return null;
+        }
+        if (!step.isTextual() || step.asText().isBlank() || step.asText().length() > 200) {
+            throw Queries.bad("Field 'fromStep' must be a step name (a string of 1-200 characters).");
+        }
+        return step.asText();
     }
 
     private static ProblemException notFound(UUID id) {

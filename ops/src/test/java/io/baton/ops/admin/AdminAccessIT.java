@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AdminAccessIT {
     private static final String ADMIN = "access-it-bootstrap-key-0123456789";
     private static final List<String> WATCHED = List.of("baton_task", "baton_callback", "baton_api_key",
-            "baton_audit", "baton_callback_delivery");
+            "baton_audit", "baton_callback_delivery", "baton_wait", "baton_agent_pause", "baton_node",
+            "baton_bulk_operation", "baton_bulk_target");
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private TestDatabase db;

@@ -1,0 +1,207 @@
+package io.baton.ops.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.audit.AuditEntry;
+import io.baton.audit.AuditLog;
+import io.baton.persistence.JsonColumns;
+import io.baton.persistence.Transactions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Bulk operations as stored: a plan (made by a dry run: the action, its filter and parameters, the tasks it selected)
+ * under a token of which only the SHA-256 is kept, and per task what applying did. Applying is taken by one request at
+ * a time (a lease), goes through the targets not yet done, and ends with the report; a second apply reads the report.
+ */
+final class BulkOperations {
+    /** How long a dry run's token can be applied. */
+    static final Duration TOKEN_TTL = Duration.ofHours(1);
+    /** How long one apply holds the operation before another request may take it over (it died). */
+    static final Duration LEASE = Duration.ofMinutes(5);
+
+    private static final String INSERT = """
+            INSERT INTO baton_bulk_operation (id, token_hash, action, filter, parameters, matched, created_by,
+                                              created_at, expires_at)
+            VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)""";
+    private static final String INSERT_TARGETS = """
+            INSERT INTO baton_bulk_target (operation_id, task_id) SELECT ?, unnest(?::uuid[])""";
+    private static final String BY_TOKEN = """
+            SELECT id, action, parameters, matched, expires_at, applied_at, report, lease_until
+              FROM baton_bulk_operation WHERE token_hash = ?""";
+    private static final String TAKE = """
+            UPDATE baton_bulk_operation SET lease_until = ?
+             WHERE id = ? AND applied_at IS NULL AND (lease_until IS NULL OR lease_until < ?)""";
+    private static final String PENDING = """
+            SELECT task_id FROM baton_bulk_target WHERE operation_id = ? AND outcome IS NULL ORDER BY task_id LIMIT ?""";
+    private static final String DONE = """
+            UPDATE baton_bulk_target SET outcome = ?, detail = ? WHERE operation_id = ? AND task_id = ?""";
+    private static final String COUNTS = """
+            SELECT outcome, count(*) FROM baton_bulk_target WHERE operation_id = ? GROUP BY outcome""";
+    private static final String FINISH = """
+            UPDATE baton_bulk_operation SET applied_at = ?, report = ?::jsonb, lease_until = NULL
+             WHERE id = ? AND applied_at IS NULL""";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Transactions transactions;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final JsonColumns columns;
+
+    BulkOperations(Transactions transactions, AuditLog audit, ObjectMapper json) {
+        this.transactions = transactions;
+        this.audit = audit;
+        this.json = json;
+        this.columns = new JsonColumns(json);
+    }
+
+    /** A stored plan. */
+    record Plan(UUID id, String action, JsonNode parameters, long matched, Instant expiresAt, Instant appliedAt,
+                JsonNode report, Instant leaseUntil) {
+    }
+
+    /** Stores a plan over {@code targets}; returns its token (shown once). */
+    String plan(String action, JsonNode filter, JsonNode parameters, long matched, List<UUID> targets,
+                AuditEntry entry, Instant now) {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String token = "bbt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        UUID id = UUID.randomUUID();
+        transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                ps.setObject(1, id);
+                ps.setString(2, hash(token));
+                ps.setString(3, action);
+                ps.setString(4, columns.write(filter));
+                ps.setString(5, columns.write(parameters));
+                ps.setLong(6, matched);
+                ps.setString(7, entry.keyId());
+                ps.setTimestamp(8, Timestamp.from(now));
+                ps.setTimestamp(9, Timestamp.from(now.plus(TOKEN_TTL)));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_TARGETS)) {
+                ps.setObject(1, id);
+                ps.setArray(2, c.createArrayOf("uuid", targets.toArray()));
+                ps.executeUpdate();
+            }
+            audit.write(c, entry, "planned " + action + " of " + targets.size() + " task(s) as " + id, now);
+            return null;
+        });
+        return token;
+    }
+
+    Optional<Plan> byToken(String token) {
+        return transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(BY_TOKEN)) {
+                ps.setString(1, hash(token));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new Plan(rs.getObject(1, UUID.class), rs.getString(2),
+                            columns.read(rs.getString(3)), rs.getLong(4), JsonColumns.instant(rs.getTimestamp(5)),
+                            JsonColumns.instant(rs.getTimestamp(6)), columns.read(rs.getString(7)),
+                            JsonColumns.instant(rs.getTimestamp(8))));
+                }
+            }
+        });
+    }
+
+    /** Takes the operation for one apply; false if another request holds it or it was applied. */
+    boolean take(UUID id, Instant now) {
+        return transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(TAKE)) {
+                ps.setTimestamp(1, Timestamp.from(now.plus(LEASE)));
+                ps.setObject(2, id);
+                ps.setTimestamp(3, Timestamp.from(now));
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The next {@code limit} targets not yet done. */
+    List<UUID> pending(UUID id, int limit) {
+        return transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(PENDING)) {
+                ps.setObject(1, id);
+                ps.setInt(2, limit);
+                List<UUID> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    /** Records what applying did to one target ({@code applied}, {@code skipped} or {@code failed}). */
+    void done(UUID id, UUID taskId, String outcome, String detail) {
+        transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(DONE)) {
+                ps.setString(1, outcome);
+                ps.setString(2, detail);
+                ps.setObject(3, id);
+                ps.setObject(4, taskId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Counts the outcomes, stores the report and audits the apply, in one transaction; the report. */
+    JsonNode finish(UUID id, String action, long matched, int batches, AuditEntry entry, Instant now) {
+        return transactions.inTransaction(c -> {
+            var report = json.createObjectNode();
+            report.put("operationId", id.toString());
+            report.put("action", action);
+            report.put("matched", matched);
+            report.put("applied", 0);
+            report.put("skipped", 0);
+            report.put("failed", 0);
+            try (PreparedStatement ps = c.prepareStatement(COUNTS)) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        report.put(rs.getString(1) == null ? "notDone" : rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            report.put("batches", batches);
+            report.put("appliedAt", now.toString());
+            if (!finish(c, id, report, now)) {
+                return null;
+            }
+            audit.write(c, entry, "applied " + report.get("applied") + ", skipped " + report.get("skipped")
+                    + ", failed " + report.get("failed") + " of operation " + id, now);
+            return report;
+        });
+    }
+
+    private boolean finish(Connection c, UUID id, JsonNode report, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FINISH)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, columns.write(report));
+            ps.setObject(3, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static String hash(String token) {
+        return io.baton.wait.ResumeToken.hash(token); // the same SHA-256 in hex that tokens and keys are kept as
+    }
+}
