@@ -148,9 +148,12 @@ final class FuzzRequests {
                 "Authorization: bearer  " + targets.adminKey() + " \r\n"));
         String id = pick(List.of(pick(targets.tasks()).toString(), UUID.randomUUID().toString(), "not-a-uuid",
                 "%00", "bt_" + base62(49), "x".repeat(500)));
-        int route = random.nextInt(5);
+        int route = random.nextInt(7);
         if (route == 4) {
             return callbackRoute(auth);
+        }
+        if (route >= 5) {
+            return operationsRoute(auth, id);
         }
         if (route == 0) {
             String method = random.nextInt(3) == 0 ? "HEAD" : "GET";
@@ -189,6 +192,66 @@ final class FuzzRequests {
         }
         return build("admin start, " + type + ", " + body.what(), "POST", "/admin/api/tasks", type, body.bytes(),
                 auth, false);
+    }
+
+    /**
+     * Waits, retries, bulk operations, nodes, agents and sources: reads with odd queries, and changes that must be
+     * refused (unknown ids, tasks that are not FAILED, bodies that are wrong, tokens no dry run gave).
+     */
+    private Case operationsRoute(String auth, String id) {
+        int which = random.nextInt(6);
+        if (which == 0) {
+            String path = pick(List.of("/admin/api/waits", "/admin/api/nodes", "/admin/api/agents",
+                    "/admin/api/event-sources"));
+            String query = pick(List.of("", "?state=OPEN", "?state=RESUMED", "?expiringWithin=" + base62(6),
+                    "?expiringWithin=99999999999999d", "?expiringWithin=-1h", "?expiringWithin=PT1H", "?kind=%00",
+                    "?after=" + base62(30), "?limit=0", "?agent=" + "x".repeat(300), "?x=1"));
+            String method = random.nextInt(3) == 0 ? "HEAD" : "GET";
+            return build("admin " + method + " " + path + query, method, path + query, null, new byte[0], auth, true);
+        }
+        if (which == 1) {
+            String waitId = pick(List.of(UUID.randomUUID().toString(), "not-a-uuid", "%00", "x".repeat(300)));
+            String action = pick(List.of("/resume", "/fail", "/extend"));
+            Body body = random.nextBoolean() ? malformedBody() : text("wait change", pick(List.of("{}",
+                    "{\"payload\": {\"approved\": true}}", "{\"reason\": \"\"}", "{\"reason\": 5}",
+                    "{\"deadline\": \"2001-01-01T00:00:00Z\"}", "{\"by\": \"-1h\"}", "{\"by\": \"1h\", "
+                            + "\"deadline\": \"2030-01-01T00:00:00Z\"}", "{\"deadline\": \"+999999999-12-31T23:59:59Z\"}",
+                    "{\"by\": \"P99999999999D\"}")));
+            return build("admin wait " + waitId + action + ", " + body.what(), pick(List.of("POST", "POST",
+                    pick(METHODS))), "/admin/api/waits/" + waitId + action, "application/json", body.bytes(), auth,
+                    false);
+        }
+        if (which == 2) { // the sentinel tasks are not FAILED: a retry is refused
+            Body body = random.nextBoolean() ? malformedBody() : text("retry", pick(List.of("{}",
+                    "{\"fromStep\": \"act\"}", "{\"fromStep\": 1}", "{\"fromStep\": \"\"}",
+                    "{\"fromStep\": \"nope\", \"x\": 1}")));
+            return build("admin retry " + id + ", " + body.what(), "POST", "/admin/api/tasks/" + id + "/retry",
+                    "application/json", body.bytes(), auth, false);
+        }
+        if (which == 3) {
+            Body body = random.nextBoolean() ? malformedBody() : text("bad dry run", pick(List.of("{}",
+                    "{\"action\": \"delete\"}", "{\"action\": 1}", "{\"action\": \"extend\"}",
+                    "{\"action\": \"extend\", \"parameters\": {\"by\": \"soon\"}}",
+                    "{\"action\": \"cancel\", \"filter\": {\"state\": [\"RUNNING\"]}}",
+                    "{\"action\": \"cancel\", \"filter\": {\"state\": \"EXPLODED\"}}",
+                    "{\"action\": \"cancel\", \"filter\": {\"createdFrom\": \"yesterday\"}}",
+                    "{\"action\": \"cancel\", \"filter\": []}", "{\"action\": \"retry\", \"parameters\": "
+                            + "{\"fromStep\": {}}}", "{\"action\": \"resume\", \"parameters\": 3}")));
+            return build("admin bulk dry run, " + body.what(), "POST", "/admin/api/bulk/dry-run", "application/json",
+                    body.bytes(), auth, false);
+        }
+        if (which == 4) {
+            Body body = random.nextBoolean() ? malformedBody() : text("unknown token", pick(List.of("{}",
+                    "{\"token\": \"bbt_" + base62(43) + "\"}", "{\"token\": 7}", "{\"token\": \"" + "x".repeat(500)
+                            + "\"}")));
+            return build("admin bulk apply, " + body.what(), "POST", "/admin/api/bulk/apply", "application/json",
+                    body.bytes(), auth, false);
+        }
+        String name = pick(List.of(base62(8), "%00", "x".repeat(300), "..", "demo-%20"));
+        String path = pick(List.of("/admin/api/nodes/" + name + "/standby", "/admin/api/nodes/" + name + "/activate",
+                "/admin/api/agents/" + name + "/pause", "/admin/api/agents/" + name + "/resume"));
+        return build("admin POST " + path, pick(List.of("POST", "POST", pick(METHODS))), path, "application/json",
+                "{}".getBytes(StandardCharsets.UTF_8), auth, false);
     }
 
     /** Callback registrations that must be refused, and management requests for endpoints that do not exist. */

@@ -46,7 +46,8 @@ class HttpFuzzIT {
     private static final int REQUESTS = Integer.getInteger("fuzz.requests", 3000);
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
     private static final List<String> TABLES = List.of("baton_task", "baton_wait", "baton_step", "baton_delivery",
-            "baton_inbox", "baton_fenced_checkpoint", "baton_callback", "baton_event", "baton_callback_delivery");
+            "baton_inbox", "baton_fenced_checkpoint", "baton_callback", "baton_event", "baton_callback_delivery",
+            "baton_agent_pause", "baton_node", "baton_bulk_operation", "baton_bulk_target");
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
