@@ -49,6 +49,47 @@ class ServerProcessIT {
         }
     }
 
+    @Test
+    void withTheJsonLogFormatEveryLogLineIsAJsonObjectThatNamesItsTaskAndCarriesNoSecret() throws Exception {
+        String adminKey = "json-log-admin-key-0123456789abcdef";
+        Map<String, String> env = Map.of("BATON_HTTP_PORT", "0", "BATON_LOG_FORMAT", "json",
+                "BATON_ADMIN_API_KEY", adminKey, "BATON_SHUTDOWN_GRACE", "2s");
+        try (ServerProcess server = ServerProcess.start(work, env, "server")) {
+            int port = server.awaitReady(START);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            HttpResponse<String> started = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://localhost:" + port + "/admin/api/tasks"))
+                    .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"agent\": \"demo-greeting\", \"input\": {\"delaySeconds\": 0}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(started.statusCode()).isEqualTo(201);
+            String taskId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(started.body()).path("id")
+                    .asText();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> server.stdout().contains("SUCCEEDED after step"));
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<com.fasterxml.jackson.databind.JsonNode> logged = new java.util.ArrayList<>();
+            for (String line : server.stdout().lines().toList()) {
+                if (!line.startsWith("baton: ")) { // the welcome lines are printed, not logged
+                    logged.add(json.readTree(line));
+                }
+            }
+            assertThat(logged).isNotEmpty().allSatisfy(entry -> assertThat(entry.has("time") && entry.has("level")
+                    && entry.has("logger") && entry.has("message")).as(entry.toString()).isTrue());
+            assertThat(logged).anySatisfy(entry -> {
+                assertThat(entry.path("taskId").asText()).isEqualTo(taskId);
+                assertThat(entry.path("message").asText()).contains("SUCCEEDED");
+            });
+            assertThat(server.stdout()).doesNotContain(adminKey);
+        }
+        try (ServerProcess server = ServerProcess.start(work.resolve("xml"), Map.of("BATON_LOG_FORMAT", "xml"),
+                "server")) {
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(server.stderr()).contains("BATON_LOG_FORMAT: must be text or json");
+        }
+    }
+
     /** GET of an unknown task with the given key: 404 when the key is accepted, 401 when not. */
     private static int authorizedStatus(int port, String key) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(

@@ -79,6 +79,10 @@ final class ConfigReader {
     }
 
     BatonConfig read() {
+        String logFormat = text(Setting.LOG_FORMAT);
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new ConfigException(Setting.LOG_FORMAT.envName(), "must be text or json, was '" + logFormat + "'");
+        }
         DatabaseConfig database = new DatabaseConfig(
                 jdbcUrl(),
                 text(Setting.DB_USER),

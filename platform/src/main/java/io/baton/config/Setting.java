@@ -109,7 +109,10 @@ public enum Setting {
             "Chaos testing only: `<point>[:<step>]` halts the process like `kill -9` when it reaches `before-step-body`, "
                     + "`after-step-body` or `after-checkpoint` (of that step)."),
     LOG_LEVEL("BATON_LOG_LEVEL", "INFO", false,
-            "Root log level of the server (`TRACE`..`ERROR`); read by its logback configuration.");
+            "Root log level of the server (`TRACE`..`ERROR`); read by its logback configuration."),
+    LOG_FORMAT("BATON_LOG_FORMAT", "text", false,
+            "`text` (one readable line per event) or `json` (one JSON object per line: time, level, thread, logger, "
+                    + "taskId, message, error); read by its logback configuration. Both mask tokens, keys and secrets.");
 
     private final String envName;
     private final String defaultValue;

@@ -50,6 +50,7 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     private static final Duration DEADLINE_SWEEP = Duration.ofMillis(50);
 
     private final ReadyQueue queue;
+    private final PickupTimer pickup;
     private final BacklogLimit backlog;
     private Instant backlogMeasuredAt = Instant.MIN;
     private Instant deadlinesSweptAt = Instant.MIN;
@@ -74,7 +75,8 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     private Thread loop;
 
     public Dispatcher(ReadyQueue queue, BacklogLimit backlog, EngineEvents events, Clock clock, String node,
-                      int workers, Duration pollInterval) {
+                      int workers, Duration pollInterval, PickupTimer pickup) {
+        this.pickup = pickup;
         this.queue = queue;
         this.backlog = backlog;
         this.events = events;
@@ -221,6 +223,7 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
                 events.publish(Type.TASK_RECOVERED, id, claimed.task().agent(), claimed.task().nextStep(),
                         "attempt " + claimed.previousAttempt() + " on " + claimed.previousOwner());
             }
+            pickup.record(claimed, clock.instant());
             runner.run(claimed.task());
         } catch (StoreUnavailableException e) {
             LOG.warn("Task {} stopped, the database is unavailable; the reconciler will re-queue it: {}", id,

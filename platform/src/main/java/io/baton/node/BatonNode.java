@@ -22,6 +22,8 @@ import io.baton.config.BatonConfig;
 import io.baton.event.EngineEvents;
 import io.baton.event.EngineListener;
 import io.baton.event.MetricsListener;
+import io.baton.event.StateGauges;
+import io.baton.task.TaskCensus;
 import io.baton.execution.FaultInjector;
 import io.baton.execution.FaultPoint;
 import io.baton.execution.HaltingFaultInjector;
@@ -44,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import io.baton.quartz.ClusterSchedulerFactory;
 import io.baton.dispatch.Dispatcher;
+import io.baton.dispatch.PickupTimer;
 import io.baton.execution.BacklogLimit;
 import io.micrometer.core.instrument.Gauge;
 import io.baton.task.ReadyQueue;
@@ -111,6 +114,7 @@ public final class BatonNode implements AutoCloseable {
     private static final Duration STANDBY_CHECK = Duration.ofSeconds(1);
     private Operations operations;
     private StandbyWatch standbyWatch;
+    private StateGauges gauges;
     private BatonNode(BatonConfig config, EmbeddedDatabase embedded, Database database, Scheduler scheduler,
                       Dispatcher dispatcher, BacklogLimit backlog, TaskRunner runner, Reconciler reconciler, TaskService tasks,
                       AgentRegistry agents, WaitService waits, Outbound outbound, PrometheusMeterRegistry metrics,
@@ -239,7 +243,8 @@ public final class BatonNode implements AutoCloseable {
             Gauge.builder("baton.backlog", backlog, BacklogLimit::total).baseUnit("tasks")
                     .description("Tasks due and not yet claimed, cluster-wide").register(metrics);
             dispatcher = new Dispatcher(new ReadyQueue(database.dataSource(), repository), backlog, events,
-                    builder.clock, nodeId, config.cluster().workerThreads(), config.execution().pollInterval());
+                    builder.clock, nodeId, config.cluster().workerThreads(), config.execution().pollInterval(),
+                    new PickupTimer(metrics));
             Transactions transactions = new Transactions(database.dataSource());
             Optional<TokenKey> tokenKey = TokenKeys.resolve(config);
             if (tokenKey.isEmpty()) {
@@ -289,6 +294,7 @@ public final class BatonNode implements AutoCloseable {
             node.operations = new Operations(new AgentPauses(transactions, audit, builder.clock), nodes,
                     waits.overrides(audit), audit);
             node.standbyWatch = standby;
+            node.gauges = new StateGauges(new TaskCensus(database.dataSource()), metrics, builder.clock);
             return node;
         } catch (SchedulerException e) {
             closeQuietly(dispatcher, runner, database, embedded);
@@ -437,6 +443,7 @@ public final class BatonNode implements AutoCloseable {
 
     /** Metrics in the Prometheus text format. */
     public String scrapeMetrics() {
+        gauges.refresh();
         return metrics.scrape();
     }
 

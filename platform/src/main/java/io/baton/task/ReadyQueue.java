@@ -26,7 +26,7 @@ public final class ReadyQueue {
     private static final String CLAIM = """
             WITH picked AS (
                 SELECT id AS picked_id, owner AS previous_owner, attempt AS previous_attempt,
-                       priority AS previous_priority
+                       priority AS previous_priority, wake_at AS ready_since
                   FROM baton_task
                  WHERE state IN ('RUNNABLE', 'SLEEPING') AND wake_at <= ?
                    AND NOT EXISTS (SELECT 1 FROM baton_agent_pause p WHERE p.agent = baton_task.agent)
@@ -37,7 +37,7 @@ public final class ReadyQueue {
                SET state = 'RUNNING', attempt = attempt + 1, owner = ?, priority = 0, wake_at = NULL, updated_at = ?
               FROM picked
              WHERE id = picked.picked_id
-            RETURNING previous_owner, previous_attempt, previous_priority,\s""" + TaskRepository.COLUMNS;
+            RETURNING previous_owner, previous_attempt, previous_priority, ready_since,\s""" + TaskRepository.COLUMNS;
 
     /** The earliest wake-up of an agent that is not paused: one index probe per priority. */
     private static final String NEXT_DUE = """
@@ -69,8 +69,10 @@ public final class ReadyQueue {
      *
      * @param task      the task as claimed (RUNNING, owned by the claiming node, with its new attempt)
      * @param recovered it was taken over from {@code previousOwner}'s attempt {@code previousAttempt}
+     * @param readySince when it became due (its {@code wake_at} before the claim)
      */
-    public record Claimed(Task task, boolean recovered, String previousOwner, long previousAttempt) {
+    public record Claimed(Task task, boolean recovered, String previousOwner, long previousAttempt,
+                          Instant readySince) {
     }
 
     /** Claims up to {@code limit} ready tasks for {@code node}: recovered work first, then the longest due. */
@@ -85,7 +87,8 @@ public final class ReadyQueue {
             ps.setTimestamp(4, Timestamp.from(now));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    claimed.add(new Claimed(tasks.map(rs), rs.getInt(3) > 0, rs.getString(1), rs.getLong(2)));
+                    claimed.add(new Claimed(tasks.map(rs), rs.getInt(3) > 0, rs.getString(1), rs.getLong(2),
+                            JsonColumns.instant(rs.getTimestamp(4))));
                 }
             }
             return claimed;

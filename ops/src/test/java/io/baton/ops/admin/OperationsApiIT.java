@@ -413,4 +413,24 @@ class OperationsApiIT {
         assertThat(auditRows("node.standby", "ops-node")).isEqualTo(1);
         assertThat(get("/admin/api/event-sources").path("eventSources").isArray()).isTrue();
     }
+
+    @Test
+    void metricsShowTasksByStateWaitsStepDurationsAndResumeLatency() throws Exception {
+        String id = startTask("demo-expense", "{\"employee\": \"Hu\"}");
+        ok(send("POST", "/admin/api/waits/" + waitingExpense(id) + "/resume", "{\"payload\": {\"approved\": true}}"));
+        awaitState(id, "SUCCEEDED");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String metrics = send("GET", "/metrics", null).body();
+            long succeeded = (Long) db.queryValue(
+                    "SELECT count(*) FROM baton_task WHERE agent = 'demo-expense' AND state = 'SUCCEEDED'");
+            assertThat(metrics).contains("baton_tasks{agent=\"demo-expense\",state=\"SUCCEEDED\"} " + succeeded + ".0");
+            long open = (Long) db.queryValue("SELECT count(*) FROM baton_wait WHERE state = 'OPEN'");
+            assertThat(metrics).contains("baton_waits_open " + open + ".0");
+            assertThat(metrics).contains("baton_waits_expiring ");
+            assertThat(metrics).containsPattern(
+                    "baton_step_duration_seconds_count\\{agent=\"demo-expense\",outcome=\"completed\",step=\"act\"} [1-9]");
+            assertThat(metrics).containsPattern("baton_task_pickup_seconds_count\\{after=\"resume\"} [1-9]");
+            assertThat(metrics).containsPattern("baton_task_pickup_seconds_count\\{after=\"start\"} [1-9]");
+        });
+    }
 }
