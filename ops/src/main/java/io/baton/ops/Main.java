@@ -4,6 +4,7 @@ import io.baton.config.BatonConfig;
 import io.baton.config.ConfigException;
 import io.baton.config.Setting;
 import io.baton.node.NodeStartException;
+import io.baton.ops.cli.Cli;
 import io.baton.persistence.Database;
 import io.baton.persistence.DatabaseUnavailableException;
 import io.baton.persistence.MigrationException;
@@ -20,7 +21,7 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
 
-    Main(PrintStream out, PrintStream err) {
+    public Main(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
@@ -29,13 +30,17 @@ public final class Main {
         System.exit(new Main(System.out, System.err).run(args, System.getenv()));
     }
 
-    int run(String[] args, Map<String, String> environment) {
+    /** Runs one {@code baton} command with {@code environment} as its settings; returns the exit code. */
+    public int run(String[] args, Map<String, String> environment) {
         String command = args.length == 0 ? "help" : args[0];
         return switch (command) {
             case "server" -> server(environment);
             case "config" -> config(environment);
             case "help", "--help", "-h" -> help(EXIT_OK);
             default -> {
+                if (Cli.handles(command)) {
+                    yield new Cli(out, err, environment).run(args);
+                }
                 err.println("baton: unknown command '" + command + "'");
                 yield help(EXIT_USAGE);
             }
@@ -52,7 +57,22 @@ public final class Main {
                   help     show this text
 
                 Settings come from BATON_* environment variables (see the README); with no BATON_DB_URL
-                the node starts an embedded PostgreSQL in BATON_DATA_DIR (default ./.baton).""");
+                the node starts an embedded PostgreSQL in BATON_DATA_DIR (default ./.baton).
+
+                Operating a running cluster through a node's admin API (see docs/cli.md):
+
+                  tasks      ls | show ID | start AGENT | cancel ID | retry ID
+                  waits      ls | extend WAIT_ID
+                  resume     WAIT_ID [--payload JSON | --fail REASON]
+                  bulk       cancel | retry | extend | resume [filters] [--yes]; apply TOKEN
+                  nodes      ls | standby NAME | activate NAME
+                  agents     ls | pause NAME | resume NAME
+                  callbacks  ls | show ID | deliveries ID | replay ID EVENT_ID
+                  keys       ls | create NAME --role ROLE | revoke ID
+                  audit      [--action A] [--target T] [--from ISO] ...
+
+                They call BATON_URL (default http://localhost:8080) with the key in BATON_API_KEY
+                (or --url, --key); --json prints the API's answer. 'baton <command> --help' tells more.""");
         return exitCode;
     }
 

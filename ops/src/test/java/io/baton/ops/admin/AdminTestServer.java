@@ -7,12 +7,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A real server for the admin API tests: random port, the given bootstrap key, token and secret keys set. */
-final class AdminTestServer {
+public final class AdminTestServer {
     private AdminTestServer() {
     }
 
     /** {@code more}: further setting name and value pairs. */
-    static BatonServer start(TestDatabase db, String nodeId, String adminKey, String... more) {
+    public static BatonServer start(TestDatabase db, String nodeId, String adminKey, String... more) {
         Map<String, String> env = new HashMap<>(db.batonEnvironment());
         env.put("BATON_NODE_ID", nodeId);
         env.put("BATON_HTTP_PORT", "0");
