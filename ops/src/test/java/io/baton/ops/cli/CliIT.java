@@ -2,7 +2,6 @@ package io.baton.ops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,17 +123,6 @@ class CliIT {
         return run.lines().stream().filter(l -> l.startsWith(label + ": ")).findFirst()
                 .map(l -> l.substring(label.length() + 1).strip())
                 .orElseThrow(() -> new AssertionError("no '" + label + ":' in:\n" + run.out()));
-    }
-
-    /**
-     * Skips a test until the node serves the route: some are being built on main; the CLI follows their contract and
-     * these tests run as soon as the routes land.
-     */
-    private void assumeRoute(String method, String path) throws Exception {
-        HttpResponse<String> doc = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(url() + "/admin/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
-        assumeTrue(json.readTree(doc.body()).path("paths").path(path).has(method.toLowerCase(java.util.Locale.ROOT)),
-                method + " " + path + " is not served yet");
     }
 
     /** The open wait of a demo-expense task, once the task waits for its approval. */
@@ -446,7 +434,6 @@ class CliIT {
 
     @Test
     void retryingATaskThatDidNotFailExitsWith4AndAnUnknownOneWith3() throws Exception {
-        assumeRoute("POST", "/admin/api/tasks/{id}/retry");
         String id = startGreeting(0);
         awaitState(id, "SUCCEEDED");
 
@@ -458,9 +445,6 @@ class CliIT {
 
     @Test
     void anOpenWaitIsListedExtendedAndResumedByHandOnce() throws Exception {
-        assumeRoute("GET", "/admin/api/waits");
-        assumeRoute("POST", "/admin/api/waits/{id}/resume");
-        assumeRoute("POST", "/admin/api/waits/{id}/extend");
         String taskId = startExpense();
         String waitId = openExpenseWait(taskId);
 
@@ -496,7 +480,6 @@ class CliIT {
 
     @Test
     void aWaitFailedByHandTakesTheAgentsFailurePath() throws Exception {
-        assumeRoute("POST", "/admin/api/waits/{id}/fail");
         String taskId = startExpense();
         String waitId = openExpenseWait(taskId);
 
@@ -510,8 +493,6 @@ class CliIT {
 
     @Test
     void aBulkCancelDryRunsFirstAndIsAppliedWithItsToken() throws Exception {
-        assumeRoute("POST", "/admin/api/bulk/dry-run");
-        assumeRoute("POST", "/admin/api/bulk/apply");
         String since = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
         List<String> ids = List.of(startGreeting(600), startGreeting(600));
         ids.forEach(id -> awaitState(id, "SLEEPING"));
@@ -539,8 +520,6 @@ class CliIT {
 
     @Test
     void aNodeIsPutOnStandbyAndActivatedAgain() throws Exception {
-        assumeRoute("GET", "/admin/api/nodes");
-        assumeRoute("POST", "/admin/api/nodes/{name}/standby");
         JsonNode node = ok("--json", "nodes").json().path("nodes").findParents("name").stream()
                 .filter(n -> n.path("name").asText().equals("cli-node")).findFirst().orElseThrow();
         assertThat(node.path("alive").asBoolean()).isTrue();
@@ -558,8 +537,6 @@ class CliIT {
 
     @Test
     void anAgentIsPausedAndResumed() throws Exception {
-        assumeRoute("GET", "/admin/api/agents");
-        assumeRoute("POST", "/admin/api/agents/{name}/pause");
         assertThat(ok("--json", "agents").json().path("agents").isArray()).isTrue();
         assertThat(ok("agents", "ls").out()).contains("demo-expense");
         try {
