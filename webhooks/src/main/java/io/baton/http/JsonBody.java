@@ -74,6 +74,9 @@ public final class JsonBody {
     private static byte[] readOnce(Context ctx, long maxBytes) {
         long declared = ctx.contentLength();
         if (declared > maxBytes) {
+            if (declared <= DRAIN_LIMIT) {
+                drain(ctx); // read it all, so the client, still sending, gets the 413 instead of a reset connection
+            }
             throw tooLarge(declared, maxBytes);
         }
         byte[] body;
@@ -87,6 +90,17 @@ public final class JsonBody {
             throw tooLarge(-1, maxBytes);
         }
         return body;
+    }
+
+    /** A body declared larger than the route takes but at most this is read and dropped before the 413. */
+    static final long DRAIN_LIMIT = 4L * 1024 * 1024;
+
+    private static void drain(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            in.skipNBytes(Math.min(ctx.contentLength(), DRAIN_LIMIT));
+        } catch (IOException | RuntimeException e) {
+            // the client stopped sending: the 413 goes out anyway
+        }
     }
 
     private static ProblemException tooLarge(long size, long maxBytes) {

@@ -42,7 +42,8 @@ class OperationsApiIT {
     @BeforeAll
     void start(TestDatabase database) {
         db = database;
-        server = AdminTestServer.start(db, "ops-node", KEY, "BATON_BULK_MAX", String.valueOf(BULK_MAX));
+        server = AdminTestServer.start(db, "ops-node", KEY, "BATON_BULK_MAX", String.valueOf(BULK_MAX),
+                "BATON_EVENT_SOURCES", "orders,none,/order/id,1h");
     }
 
     @AfterAll
@@ -411,7 +412,13 @@ class OperationsApiIT {
         assertThat(get("/admin/api/nodes").path("nodes").get(0).path("standby").asBoolean()).isFalse();
         assertProblem(send("POST", "/admin/api/nodes/elsewhere/standby", ""), 404, "No node named 'elsewhere'");
         assertThat(auditRows("node.standby", "ops-node")).isEqualTo(1);
-        assertThat(get("/admin/api/event-sources").path("eventSources").isArray()).isTrue();
+        JsonNode source = get("/admin/api/event-sources").path("eventSources").get(0);
+        assertThat(source.path("name").asText()).isEqualTo("orders");
+        assertThat(source.path("url").asText()).endsWith("/events/orders");
+        assertThat(source.path("scheme").asText()).isEqualTo("none");
+        assertThat(source.path("correlationPointer").asText()).isEqualTo("/order/id");
+        assertThat(source.path("openWaits").asLong()).isZero();
+        assertThat(source.has("secret")).isFalse();
     }
 
     @Test
