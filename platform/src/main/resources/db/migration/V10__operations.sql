@@ -23,9 +23,10 @@ CREATE TABLE baton_node
     updated_at TIMESTAMPTZ NOT NULL
 );
 
--- A bulk operation: planned by a dry run (the tasks it selected, at most the cap), applied once with its token (only
--- the token's SHA-256 is kept). Each target records what applying did to it, so an apply cut short goes on where it
--- stopped and a second apply changes nothing.
+-- A bulk operation: planned by a dry run (the tasks it selected, at most the cap, and for extend or resume the wait
+-- each had open), applied once with its token (only the token's SHA-256 is kept). One apply holds it at a time (a lease
+-- renewed every batch). Each target is marked started before it is acted on and then records what was done, so an
+-- apply cut short goes on where it stopped, never acts on a task twice, and a second apply changes nothing.
 CREATE TABLE baton_bulk_operation
 (
     id          UUID PRIMARY KEY,
@@ -37,6 +38,7 @@ CREATE TABLE baton_bulk_operation
     created_by  TEXT        NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL,
     expires_at  TIMESTAMPTZ NOT NULL,
+    lease_owner UUID,
     lease_until TIMESTAMPTZ,
     applied_at  TIMESTAMPTZ,
     report      JSONB
@@ -46,7 +48,8 @@ CREATE TABLE baton_bulk_target
 (
     operation_id UUID NOT NULL REFERENCES baton_bulk_operation (id) ON DELETE CASCADE,
     task_id      UUID NOT NULL,
-    outcome      TEXT,
+    wait_id      UUID,
+    outcome      TEXT CHECK (outcome IN ('started', 'applied', 'skipped', 'failed', 'interrupted')),
     detail       TEXT,
     PRIMARY KEY (operation_id, task_id)
 );

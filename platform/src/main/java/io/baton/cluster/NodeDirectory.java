@@ -23,6 +23,13 @@ public final class NodeDirectory {
             INSERT INTO baton_node (name, version, started_at, updated_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (name) DO UPDATE SET version = excluded.version, started_at = excluded.started_at,
                                              updated_at = excluded.updated_at""";
+    /** Nodes that stopped checking in and started more than a week ago are forgotten (ids are often per process). */
+    private static final String FORGET = """
+            DELETE FROM baton_node n
+             WHERE n.started_at < ?
+               AND NOT EXISTS (SELECT 1 FROM qrtz_scheduler_state s
+                                WHERE s.sched_name = ? AND s.instance_name = n.name)""";
+    static final java.time.Duration FORGET_AFTER = java.time.Duration.ofDays(7);
     private static final String SET_STANDBY = """
             UPDATE baton_node SET standby = ?, updated_at = ? WHERE name = ? AND standby <> ?""";
     private static final String EXISTS = "SELECT standby FROM baton_node WHERE name = ?";
@@ -57,10 +64,18 @@ public final class NodeDirectory {
                        boolean alive, long running) {
     }
 
-    /** A node announces itself as it starts (its standby flag, set by an operator, survives the restart). */
+    /**
+     * A node announces itself as it starts (its standby flag, set by an operator, survives a restart under the same
+     * {@code BATON_NODE_ID}); nodes gone for a week are forgotten.
+     */
     public void register(String name, String version) {
         Instant now = clock.instant();
         transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(FORGET)) {
+                ps.setTimestamp(1, Timestamp.from(now.minus(FORGET_AFTER)));
+                ps.setString(2, cluster);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement(REGISTER)) {
                 ps.setString(1, name);
                 ps.setString(2, version);

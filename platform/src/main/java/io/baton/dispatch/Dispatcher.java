@@ -110,8 +110,8 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
     @Override
     public void readyNow() {
         wake();
-        if (free.availablePermits() == 0 && notifications != null) {
-            notifications.notifyAllNodes(); // this node is busy: let another one take it
+        if ((free.availablePermits() == 0 || standby) && notifications != null) {
+            notifications.notifyAllNodes(); // this node is busy or in standby: let another one take it
         }
     }
 
@@ -168,6 +168,8 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
             try {
                 if (claiming && !standby) {
                     more = dispatchOnce();
+                } else if (claiming) {
+                    idleInStandby();
                 }
             } catch (StoreUnavailableException e) {
                 LOG.warn("Node {} cannot reach the database to dispatch ({}); retrying", node, e.getMessage());
@@ -177,6 +179,19 @@ public final class Dispatcher implements ReadySignal, AutoCloseable {
             if (!more) {
                 awaitWakeUp();
             }
+        }
+    }
+
+    /**
+     * In standby: no claims and no deadlines, but the backlog is still measured (starts this node accepts are held
+     * against it) and fired timers are dropped (they are for the nodes that claim).
+     */
+    private void idleInStandby() {
+        Instant now = clock.instant();
+        timers.headSet(now, true).clear();
+        if (!now.isBefore(backlogMeasuredAt.plus(BACKLOG_REFRESH))) {
+            backlog.measured(queue.backlog(now));
+            backlogMeasuredAt = now;
         }
     }
 

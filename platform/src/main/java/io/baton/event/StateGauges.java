@@ -54,6 +54,7 @@ public final class StateGauges {
             expiring.set(waits.expiring());
             refreshedAt = now;
         } catch (StoreException e) {
+            refreshedAt = now; // no new attempt (and wait for the database) at every scrape while it is down
             LOG.warn("Could not count tasks for the metrics: {}", e.getMessage());
         }
     }

@@ -147,7 +147,8 @@ public final class TaskService {
         }
         Agent agent = agents.find(task.agent()).orElseThrow(() -> new UnknownStepException("agent '" + task.agent()
                 + "' does not run on this node, so its steps are unknown here"));
-        String step = fromStep != null ? fromStep : failedStep(found.get(), agent);
+        String failed = failedStep(found.get(), agent);
+        String step = fromStep != null ? fromStep : failed;
         if (agent.step(step).isEmpty()) {
             throw new UnknownStepException("agent '" + agent.name() + "' has no step '" + step + "'; its steps are "
                     + agent.steps().stream().map(s -> s.name()).toList());
@@ -155,7 +156,7 @@ public final class TaskService {
         backlog.admit(agent.name());
         Instant now = clock.instant();
         boolean retried = transactions.inTransaction(c -> {
-            if (!tasks.retryFailed(c, id, step, now)) {
+            if (!tasks.retryFailed(c, id, step, step.equals(failed), now)) {
                 return false;
             }
             auditLog.write(c, audit, "retried from step " + step, now);

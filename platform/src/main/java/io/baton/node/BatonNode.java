@@ -270,6 +270,7 @@ public final class BatonNode implements AutoCloseable {
             nodes.register(nodeId, version());
             TaskService tasks = new TaskService(repository, waitRepository, transactions, dispatcher, backlog, agents,
                     events, outbox, audit, builder.clock);
+            dispatcher.standby(nodes.standbyOf(nodeId).orElse(false)); // a drained node restarts drained
             scheduler.start(); // first check-in: re-queues what this node's id left running before
             dispatcher.start(runner, waits, database);
             reconciler.start();

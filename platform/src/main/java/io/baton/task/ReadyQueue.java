@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -39,21 +38,11 @@ public final class ReadyQueue {
              WHERE id = picked.picked_id
             RETURNING previous_owner, previous_attempt, previous_priority, ready_since,\s""" + TaskRepository.COLUMNS;
 
-    /** The earliest wake-up of an agent that is not paused: one index probe per priority. */
-    private static final String NEXT_DUE = """
-            SELECT min(wake_at) FROM (
-                (SELECT wake_at FROM baton_task t WHERE state IN ('RUNNABLE', 'SLEEPING') AND priority = 1
-                    AND NOT EXISTS (SELECT 1 FROM baton_agent_pause p WHERE p.agent = t.agent)
-                  ORDER BY wake_at LIMIT 1)
-                UNION ALL
-                (SELECT wake_at FROM baton_task t WHERE state IN ('RUNNABLE', 'SLEEPING') AND priority = 0
-                    AND NOT EXISTS (SELECT 1 FROM baton_agent_pause p WHERE p.agent = t.agent)
-                  ORDER BY wake_at LIMIT 1)) due""";
-
-    /** Per agent: how many tasks are due, and since when the oldest has been. */
+    /** Per agent not paused: how many tasks are due, and since when the oldest has been. */
     private static final String BACKLOG = """
-            SELECT agent, count(*), min(wake_at) FROM baton_task
+            SELECT agent, count(*), min(wake_at) FROM baton_task t
              WHERE state IN ('RUNNABLE', 'SLEEPING') AND wake_at <= ?
+               AND NOT EXISTS (SELECT 1 FROM baton_agent_pause p WHERE p.agent = t.agent)
              GROUP BY agent""";
 
     private final DataSource dataSource;
@@ -94,17 +83,6 @@ public final class ReadyQueue {
             return claimed;
         } catch (SQLException e) {
             throw StoreException.from("claiming ready tasks failed", e);
-        }
-    }
-
-    /** When the next task becomes ready, if any is RUNNABLE or SLEEPING at all. */
-    public Optional<Instant> nextDue() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(NEXT_DUE);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return Optional.ofNullable(JsonColumns.instant(rs.getTimestamp(1)));
-        } catch (SQLException e) {
-            throw StoreException.from("reading the next due task failed", e);
         }
     }
 

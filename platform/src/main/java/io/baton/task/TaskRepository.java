@@ -56,7 +56,7 @@ public final class TaskRepository {
                 UPDATE baton_task
                    SET state = ?, context = ?::jsonb, next_step = ?, step_seq = step_seq + 1, step_attempt = 0,
                        result = ?::jsonb, error = ?::jsonb, wake_at = ?, finished_at = ?, updated_at = ?,
-                       resumed_with = NULL
+                       resumed_with = CASE WHEN ? THEN resumed_with END
                  WHERE id = ? AND attempt = ? AND state = 'RUNNING'
                 RETURNING id, step_seq)
             INSERT INTO baton_step (task_id, seq, step_name, outcome, tries, attempt, node, started_at, finished_at)
@@ -83,8 +83,9 @@ public final class TaskRepository {
     /** FAILED -> RUNNABLE at a step, by an operator: the context is kept; the step timeline goes on. */
     private static final String RETRY_FAILED = """
             UPDATE baton_task
-               SET state = 'RUNNABLE', next_step = ?, step_attempt = 0, result = NULL, error = NULL, resumed_with = NULL,
-                   finished_at = NULL, priority = 0, wake_at = ?, updated_at = ?
+               SET state = 'RUNNABLE', next_step = ?, step_attempt = 0, result = NULL, error = NULL,
+                   resumed_with = CASE WHEN ? THEN resumed_with END, finished_at = NULL, priority = 0, wake_at = ?,
+                   updated_at = ?
              WHERE id = ? AND state = 'FAILED'""";
 
     private static final String CANCEL = """
@@ -189,15 +190,17 @@ public final class TaskRepository {
             ps.setTimestamp(6, JsonColumns.timestamp(c.wakeAt()));
             ps.setTimestamp(7, c.newState().isTerminal() ? Timestamp.from(c.at()) : null);
             ps.setTimestamp(8, Timestamp.from(c.at()));
-            ps.setObject(9, run.taskId());
-            ps.setLong(10, run.attempt());
-            ps.setString(11, run.stepName());
-            ps.setString(12, c.outcome());
-            ps.setInt(13, run.tries());
-            ps.setLong(14, run.attempt());
-            ps.setString(15, run.node());
-            ps.setTimestamp(16, Timestamp.from(run.startedAt()));
-            ps.setTimestamp(17, Timestamp.from(c.at()));
+            // a FAILED task keeps what resumed its last wait, for an operator's retry of the step that failed
+            ps.setBoolean(9, c.newState() == TaskState.FAILED);
+            ps.setObject(10, run.taskId());
+            ps.setLong(11, run.attempt());
+            ps.setString(12, run.stepName());
+            ps.setString(13, c.outcome());
+            ps.setInt(14, run.tries());
+            ps.setLong(15, run.attempt());
+            ps.setString(16, run.node());
+            ps.setTimestamp(17, Timestamp.from(run.startedAt()));
+            ps.setTimestamp(18, Timestamp.from(c.at()));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
             }
@@ -261,14 +264,20 @@ public final class TaskRepository {
         }) == 1;
     }
 
-    /** FAILED -> RUNNABLE at {@code step}, on the caller's transaction; false if the task is not FAILED. */
-    public boolean retryFailed(Connection c, UUID id, String step, Instant now) throws SQLException {
+    /**
+     * FAILED -> RUNNABLE at {@code step}, on the caller's transaction; false if the task is not FAILED.
+     *
+     * @param keepResumedWith the step gets what resumed the wait before it again (it is the step that failed)
+     */
+    public boolean retryFailed(Connection c, UUID id, String step, boolean keepResumedWith, Instant now)
+            throws SQLException {
         TaskState.require(TaskState.FAILED, TaskState.RUNNABLE);
         try (PreparedStatement ps = c.prepareStatement(RETRY_FAILED)) {
             ps.setString(1, step);
-            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setBoolean(2, keepResumedWith);
             ps.setTimestamp(3, Timestamp.from(now));
-            ps.setObject(4, id);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setObject(5, id);
             return ps.executeUpdate() == 1;
         }
     }

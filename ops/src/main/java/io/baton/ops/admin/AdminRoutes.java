@@ -55,7 +55,7 @@ public final class AdminRoutes implements RouteTable {
         WaitRequests waits = new WaitRequests(new WaitListing(s.transactions()), s.operations().waits(), bodies,
                 s.clock());
         BulkRequests bulk = new BulkRequests(taskListing, new BulkOperations(s.transactions(), s.audit(), s.json()),
-                s.tasks(), s.waits(), s.operations().waits(), bodies, s.json(), s.clock(), s.bulkMax());
+                s.tasks(), s.operations().waits(), bodies, s.json(), s.clock(), s.bulkMax());
         ClusterRequests cluster = new ClusterRequests(s.operations().nodes(), s.operations().agentPauses(),
                 s.agents());
         SourceRequests sources = new SourceRequests(s.waits(), s.transactions(), s.clock());

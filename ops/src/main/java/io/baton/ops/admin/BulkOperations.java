@@ -21,9 +21,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Bulk operations as stored: a plan (made by a dry run: the action, its filter and parameters, the tasks it selected)
- * under a token of which only the SHA-256 is kept, and per task what applying did. Applying is taken by one request at
- * a time (a lease), goes through the targets not yet done, and ends with the report; a second apply reads the report.
+ * Bulk operations as stored: a plan (made by a dry run: the action, its filter and parameters, the tasks it selected
+ * and, for extend and resume, the wait each had open) under a token of which only the SHA-256 is kept, and per task
+ * what applying did. One apply at a time holds the operation (a lease under a random owner, renewed every batch; the
+ * report is written only by the holder). Each target is marked started before it is acted on, so no task is acted on
+ * twice: one an apply that died had started is reported as interrupted, not acted on again.
  */
 final class BulkOperations {
     /** How long a dry run's token can be applied. */
@@ -35,24 +37,43 @@ final class BulkOperations {
             INSERT INTO baton_bulk_operation (id, token_hash, action, filter, parameters, matched, created_by,
                                               created_at, expires_at)
             VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)""";
+    /** The targets, with (for extend and resume) the wait each has open now: apply acts on that wait only. */
     private static final String INSERT_TARGETS = """
-            INSERT INTO baton_bulk_target (operation_id, task_id) SELECT ?, unnest(?::uuid[])""";
+            INSERT INTO baton_bulk_target (operation_id, task_id, wait_id)
+            SELECT ?, t.id, CASE WHEN ? THEN (SELECT w.id FROM baton_wait w WHERE w.task_id = t.id AND w.state = 'OPEN'
+                                               ORDER BY w.seq DESC LIMIT 1) END
+              FROM unnest(?::uuid[]) AS t(id)""";
     private static final String BY_TOKEN = """
-            SELECT id, action, parameters, matched, expires_at, applied_at, report, lease_until
+            SELECT id, action, parameters, matched, expires_at, applied_at, report
               FROM baton_bulk_operation WHERE token_hash = ?""";
     private static final String TAKE = """
-            UPDATE baton_bulk_operation SET lease_until = ?
+            UPDATE baton_bulk_operation SET lease_owner = ?, lease_until = ?
              WHERE id = ? AND applied_at IS NULL AND (lease_until IS NULL OR lease_until < ?)""";
+    /** Targets a dead apply had started: whether it acted on them is unknown, so they are not acted on again. */
+    private static final String INTERRUPTED = """
+            UPDATE baton_bulk_target SET outcome = 'interrupted',
+                   detail = 'an earlier apply stopped while acting on this task: check it'
+             WHERE operation_id = ? AND outcome = 'started'""";
+    private static final String RENEW = """
+            UPDATE baton_bulk_operation SET lease_until = ? WHERE id = ? AND lease_owner = ? AND applied_at IS NULL""";
+    private static final String RELEASE = """
+            UPDATE baton_bulk_operation SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?""";
     private static final String PENDING = """
-            SELECT task_id FROM baton_bulk_target WHERE operation_id = ? AND outcome IS NULL ORDER BY task_id LIMIT ?""";
+            SELECT task_id, wait_id FROM baton_bulk_target
+             WHERE operation_id = ? AND outcome IS NULL AND task_id > ? ORDER BY task_id LIMIT ?""";
+    private static final String START = """
+            UPDATE baton_bulk_target SET outcome = 'started' WHERE operation_id = ? AND task_id = ? AND outcome IS NULL""";
     private static final String DONE = """
-            UPDATE baton_bulk_target SET outcome = ?, detail = ? WHERE operation_id = ? AND task_id = ?""";
+            UPDATE baton_bulk_target SET outcome = ?, detail = ?
+             WHERE operation_id = ? AND task_id = ? AND outcome = 'started'""";
     private static final String COUNTS = """
             SELECT outcome, count(*) FROM baton_bulk_target WHERE operation_id = ? GROUP BY outcome""";
     private static final String FINISH = """
-            UPDATE baton_bulk_operation SET applied_at = ?, report = ?::jsonb, lease_until = NULL
-             WHERE id = ? AND applied_at IS NULL""";
+            UPDATE baton_bulk_operation SET applied_at = ?, report = ?::jsonb, lease_owner = NULL, lease_until = NULL
+             WHERE id = ? AND applied_at IS NULL AND lease_owner = ?""";
 
+    /** Below every uuid as PostgreSQL orders them (bytewise, unsigned). */
+    private static final UUID FIRST = new UUID(0L, 0L);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Transactions transactions;
@@ -69,12 +90,16 @@ final class BulkOperations {
 
     /** A stored plan. */
     record Plan(UUID id, String action, JsonNode parameters, long matched, Instant expiresAt, Instant appliedAt,
-                JsonNode report, Instant leaseUntil) {
+                JsonNode report) {
+    }
+
+    /** One task to act on, and the wait to act on for extend and resume ({@code null} if it had none open). */
+    record Target(UUID taskId, UUID waitId) {
     }
 
     /** Stores a plan over {@code targets}; returns its token (shown once). */
     String plan(String action, JsonNode filter, JsonNode parameters, long matched, List<UUID> targets,
-                AuditEntry entry, Instant now) {
+                boolean onOpenWaits, AuditEntry entry, Instant now) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String token = "bbt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -94,7 +119,8 @@ final class BulkOperations {
             }
             try (PreparedStatement ps = c.prepareStatement(INSERT_TARGETS)) {
                 ps.setObject(1, id);
-                ps.setArray(2, c.createArrayOf("uuid", targets.toArray()));
+                ps.setBoolean(2, onOpenWaits);
+                ps.setArray(3, c.createArrayOf("uuid", targets.toArray()));
                 ps.executeUpdate();
             }
             audit.write(c, entry, "planned " + action + " of " + targets.size() + " task(s) as " + id, now);
@@ -113,58 +139,103 @@ final class BulkOperations {
                     }
                     return Optional.of(new Plan(rs.getObject(1, UUID.class), rs.getString(2),
                             columns.read(rs.getString(3)), rs.getLong(4), JsonColumns.instant(rs.getTimestamp(5)),
-                            JsonColumns.instant(rs.getTimestamp(6)), columns.read(rs.getString(7)),
-                            JsonColumns.instant(rs.getTimestamp(8))));
+                            JsonColumns.instant(rs.getTimestamp(6)), columns.read(rs.getString(7))));
                 }
             }
         });
     }
 
-    /** Takes the operation for one apply; false if another request holds it or it was applied. */
-    boolean take(UUID id, Instant now) {
+    /**
+     * Takes the operation for one apply under {@code owner}; false if another apply holds it or it was applied. A
+     * takeover marks what the dead apply had started as interrupted.
+     */
+    boolean take(UUID id, UUID owner, Instant now) {
         return transactions.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(TAKE)) {
-                ps.setTimestamp(1, Timestamp.from(now.plus(LEASE)));
-                ps.setObject(2, id);
-                ps.setTimestamp(3, Timestamp.from(now));
-                return ps.executeUpdate() == 1;
+                ps.setObject(1, owner);
+                ps.setTimestamp(2, Timestamp.from(now.plus(LEASE)));
+                ps.setObject(3, id);
+                ps.setTimestamp(4, Timestamp.from(now));
+                if (ps.executeUpdate() == 0) {
+                    return false;
+                }
             }
+            try (PreparedStatement ps = c.prepareStatement(INTERRUPTED)) {
+                ps.setObject(1, id);
+                ps.executeUpdate();
+            }
+            return true;
         });
     }
 
-    /** The next {@code limit} targets not yet done. */
-    List<UUID> pending(UUID id, int limit) {
+    /** Extends the lease before a batch; false if {@code owner} lost it (it ran past the lease and was taken over). */
+    boolean renew(UUID id, UUID owner, Instant now) {
+        return update(RENEW, ps -> {
+            ps.setTimestamp(1, Timestamp.from(now.plus(LEASE)));
+            ps.setObject(2, id);
+            ps.setObject(3, owner);
+        }) == 1;
+    }
+
+    /** Gives the lease up (an apply that stopped early), so the next apply need not wait for it to end. */
+    void release(UUID id, UUID owner) {
+        update(RELEASE, ps -> {
+            ps.setObject(1, id);
+            ps.setObject(2, owner);
+        });
+    }
+
+    /** The next {@code limit} targets not yet acted on, after {@code after} ({@code null}: from the first). */
+    List<Target> pending(UUID id, UUID after, int limit) {
         return transactions.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(PENDING)) {
                 ps.setObject(1, id);
-                ps.setInt(2, limit);
-                List<UUID> ids = new ArrayList<>();
+                ps.setObject(2, after == null ? FIRST : after);
+                ps.setInt(3, limit);
+                List<Target> targets = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getObject(1, UUID.class));
+                        targets.add(new Target(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)));
                     }
                 }
-                return ids;
+                return targets;
             }
         });
     }
 
-    /** Records what applying did to one target ({@code applied}, {@code skipped} or {@code failed}). */
+    /** Marks a target started, before acting on it; false if it is not pending any more (another apply has it). */
+    boolean start(UUID id, UUID taskId) {
+        return update(START, ps -> {
+            ps.setObject(1, id);
+            ps.setObject(2, taskId);
+        }) == 1;
+    }
+
+    /** Records what applying did to a started target ({@code applied}, {@code skipped} or {@code failed}). */
     void done(UUID id, UUID taskId, String outcome, String detail) {
-        transactions.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(DONE)) {
-                ps.setString(1, outcome);
-                ps.setString(2, detail);
-                ps.setObject(3, id);
-                ps.setObject(4, taskId);
-                ps.executeUpdate();
+        update(DONE, ps -> {
+            ps.setString(1, outcome);
+            ps.setString(2, detail);
+            ps.setObject(3, id);
+            ps.setObject(4, taskId);
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private int update(String sql, Binder binder) {
+        return transactions.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                return ps.executeUpdate();
             }
-            return null;
         });
     }
 
     /** Counts the outcomes, stores the report and audits the apply, in one transaction; the report. */
-    JsonNode finish(UUID id, String action, long matched, int batches, AuditEntry entry, Instant now) {
+    JsonNode finish(UUID id, UUID owner, String action, long matched, int batches, AuditEntry entry, Instant now) {
         return transactions.inTransaction(c -> {
             var report = json.createObjectNode();
             report.put("operationId", id.toString());
@@ -173,6 +244,7 @@ final class BulkOperations {
             report.put("applied", 0);
             report.put("skipped", 0);
             report.put("failed", 0);
+            report.put("interrupted", 0);
             try (PreparedStatement ps = c.prepareStatement(COUNTS)) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -183,20 +255,22 @@ final class BulkOperations {
             }
             report.put("batches", batches);
             report.put("appliedAt", now.toString());
-            if (!finish(c, id, report, now)) {
+            if (!finish(c, id, owner, report, now)) {
                 return null;
             }
             audit.write(c, entry, "applied " + report.get("applied") + ", skipped " + report.get("skipped")
-                    + ", failed " + report.get("failed") + " of operation " + id, now);
+                    + ", failed " + report.get("failed") + ", interrupted " + report.get("interrupted")
+                    + " of operation " + id, now);
             return report;
         });
     }
 
-    private boolean finish(Connection c, UUID id, JsonNode report, Instant now) throws SQLException {
+    private boolean finish(Connection c, UUID id, UUID owner, JsonNode report, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(FINISH)) {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setString(2, columns.write(report));
             ps.setObject(3, id);
+            ps.setObject(4, owner);
             return ps.executeUpdate() == 1;
         }
     }

@@ -6,25 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.audit.AuditEntry;
 import io.baton.execution.BacklogFullException;
 import io.baton.execution.TaskService;
-import io.baton.execution.UnknownStepException;
+import io.baton.persistence.StoreUnavailableException;
 import io.baton.http.JsonBody;
 import io.baton.http.ProblemException;
 import io.baton.http.SecretMask;
 import io.baton.task.TaskState;
 import io.baton.wait.WaitOverrides;
-import io.baton.wait.WaitRecord;
-import io.baton.wait.WaitService;
-import io.baton.wait.WaitState;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -64,19 +59,17 @@ final class BulkRequests {
     private final TaskListing listing;
     private final BulkOperations operations;
     private final TaskService tasks;
-    private final WaitService waits;
     private final WaitOverrides overrides;
     private final JsonBody bodies;
     private final ObjectMapper json;
     private final Clock clock;
     private final int cap;
 
-    BulkRequests(TaskListing listing, BulkOperations operations, TaskService tasks, WaitService waits,
+    BulkRequests(TaskListing listing, BulkOperations operations, TaskService tasks,
                  WaitOverrides overrides, JsonBody bodies, ObjectMapper json, Clock clock, int cap) {
         this.listing = listing;
         this.operations = operations;
         this.tasks = tasks;
-        this.waits = waits;
         this.overrides = overrides;
         this.bodies = bodies;
         this.json = json;
@@ -123,7 +116,8 @@ final class BulkRequests {
             return;
         }
         Instant now = clock.instant();
-        String token = operations.plan(action.wireName(), filterNode, parameters, matched, selected, entry, now);
+        String token = operations.plan(action.wireName(), filterNode, parameters, matched, selected,
+                action == Action.EXTEND || action == Action.RESUME, entry, now);
         answer.put("token", token);
         answer.put("expiresAt", now.plus(BulkOperations.TOKEN_TTL).toString());
         ctx.json(answer);
@@ -146,26 +140,46 @@ final class BulkRequests {
             throw new ProblemException(410, "Gone", "This bulk operation's token expired at " + plan.expiresAt()
                     + " without being applied; make a new dry run.");
         }
-        if (!operations.take(plan.id(), now)) {
+        UUID owner = UUID.randomUUID();
+        if (!operations.take(plan.id(), owner, now)) {
             throw new ProblemException(409, "Conflict", "Bulk operation " + plan.id() + " is being applied by another "
                     + "request right now; ask again when it is done to read its report.");
         }
         AuditEntry entry = AdminAccess.entry(ctx);
         Action action = Action.valueOf(plan.action().toUpperCase(Locale.ROOT));
         int batches = 0;
-        for (List<UUID> batch = operations.pending(plan.id(), BATCH); !batch.isEmpty();
-             batch = operations.pending(plan.id(), BATCH)) {
-            batches++;
-            for (UUID taskId : batch) {
-                AuditEntry each = new AuditEntry(entry.keyId(), entry.role(), "task." + action.wireName(),
-                        taskId.toString(), json.createObjectNode().put("bulkOperation", plan.id().toString()));
-                Done done = perform(action, taskId, plan.parameters(), each);
-                operations.done(plan.id(), taskId, done.outcome(), done.detail());
+        JsonNode report = null;
+        try {
+            UUID after = null;
+            for (List<BulkOperations.Target> batch = operations.pending(plan.id(), null, BATCH); !batch.isEmpty();
+                 batch = operations.pending(plan.id(), after, BATCH)) {
+                if (!operations.renew(plan.id(), owner, clock.instant())) {
+                    throw new ProblemException(409, "Conflict", "Bulk operation " + plan.id() + " was taken over by "
+                            + "another apply; ask again when it is done to read its report.");
+                }
+                batches++;
+                for (BulkOperations.Target target : batch) {
+                    after = target.taskId();
+                    if (!operations.start(plan.id(), target.taskId())) {
+                        continue; // another apply has it
+                    }
+                    AuditEntry each = new AuditEntry(entry.keyId(), entry.role(), "task." + action.wireName(),
+                            target.taskId().toString(), json.createObjectNode().put("bulkOperation",
+                            plan.id().toString()));
+                    Done done = perform(action, target, plan.parameters(), each);
+                    operations.done(plan.id(), target.taskId(), done.outcome(), done.detail());
+                }
+            }
+            report = operations.finish(plan.id(), owner, plan.action(), plan.matched(), batches, entry,
+                    clock.instant());
+        } finally {
+            if (report == null) {
+                operations.release(plan.id(), owner);
             }
         }
-        JsonNode report = operations.finish(plan.id(), plan.action(), plan.matched(), batches, entry, clock.instant());
-        if (report == null) { // a takeover finished it first
-            report = operations.byToken(tokenNode.asText()).orElseThrow().report();
+        if (report == null) {
+            throw new ProblemException(409, "Conflict", "Bulk operation " + plan.id() + " was finished by another "
+                    + "apply; ask again to read its report.");
         }
         ctx.json(answered(report, false));
     }
@@ -191,7 +205,8 @@ final class BulkRequests {
         }
     }
 
-    private Done perform(Action action, UUID taskId, JsonNode parameters, AuditEntry entry) {
+    private Done perform(Action action, BulkOperations.Target target, JsonNode parameters, AuditEntry entry) {
+        UUID taskId = target.taskId();
         try {
             return switch (action) {
                 case CANCEL -> switch (tasks.cancel(taskId, entry)) {
@@ -205,22 +220,22 @@ final class BulkRequests {
                     case NOT_FOUND -> Done.skipped("no such task");
                 };
                 case EXTEND, RESUME -> {
-                    Optional<WaitRecord> open = waits.waitsOf(taskId).stream()
-                            .filter(w -> w.state() == WaitState.OPEN).findFirst();
-                    if (open.isEmpty()) {
-                        yield Done.skipped("no open wait");
+                    if (target.waitId() == null) {
+                        yield Done.skipped("no open wait at the dry run");
                     }
                     WaitOverrides.Result result = action == Action.RESUME
-                            ? overrides.resume(open.get().id(), parameters.get("payload"), entry)
-                            : overrides.setDeadline(open.get().id(), deadline(parameters), by(parameters), entry);
+                            ? overrides.resume(target.waitId(), parameters.get("payload"), entry)
+                            : overrides.setDeadline(target.waitId(), deadline(parameters), by(parameters), entry);
                     yield result.outcome() == WaitOverrides.Outcome.DONE ? Done.applied()
-                            : Done.skipped("wait not open any more");
+                            : Done.skipped("the wait it had at the dry run is not open any more");
                 }
             };
-        } catch (UnknownStepException | IllegalArgumentException e) {
-            return Done.failed(e.getMessage());
+        } catch (StoreUnavailableException e) {
+            throw e; // the database is gone: stop here (the target stays started, reported as interrupted later)
         } catch (BacklogFullException e) {
             return Done.failed("the ready backlog is full");
+        } catch (RuntimeException e) {
+            return Done.failed(e.getClass().getSimpleName() + ": " + SecretMask.echo(String.valueOf(e.getMessage())));
         }
     }
 
@@ -238,7 +253,7 @@ final class BulkRequests {
     }
 
     /** Checks the action's parameters now, so that applying cannot trip on them. */
-    private static void checkParameters(Action action, JsonNode parameters) {
+    private void checkParameters(Action action, JsonNode parameters) {
         switch (action) {
             case RETRY -> TaskRequests.fromStep(parameters);
             case EXTEND -> {
@@ -254,19 +269,12 @@ final class BulkRequests {
         }
     }
 
-    private static Instant deadline(JsonNode parameters) {
+    private Instant deadline(JsonNode parameters) {
         JsonNode at = parameters.get("deadline");
         if (at == null) {
             return null;
         }
-        try {
-            if (at.isTextual()) {
-                return Instant.parse(at.asText());
-            }
-        } catch (DateTimeParseException e) {
-            // answered below
-        }
-        throw Queries.bad("'deadline' must be an ISO-8601 instant such as 2026-11-25T09:00:00Z.");
+        return Queries.deadline("deadline", at.isTextual() ? at.asText() : at.toString(), clock.instant());
     }
 
     private static Duration by(JsonNode parameters) {

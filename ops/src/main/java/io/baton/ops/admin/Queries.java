@@ -53,7 +53,12 @@ final class Queries {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant at = Instant.parse(value);
+            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+                throw bad("Parameter '" + name + "' must be between the years 1 and 9999; got '" + SecretMask.echo(value)
+                        + "'.");
+            }
+            return at;
         } catch (DateTimeParseException e) {
             throw bad("Parameter '" + name + "' must be an ISO-8601 instant such as 2026-11-25T09:00:00Z; got '"
                     + SecretMask.echo(value) + "'.");
@@ -71,6 +76,19 @@ final class Queries {
     }
 
     private static final java.time.Duration MAX_DURATION = java.time.Duration.ofDays(3650);
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /** A new deadline: an instant in the future, at most 3650 days away. */
+    static Instant deadline(String name, String value, Instant now) {
+        Instant at = instant(name, value);
+        if (at == null || !at.isAfter(now) || at.isAfter(now.plus(MAX_DURATION))) {
+            throw bad("'" + name + "' must be an ISO-8601 instant in the future, within 3650 days; got '"
+                    + SecretMask.echo(String.valueOf(value)) + "'.");
+        }
+        return at;
+    }
 
     static int integer(Context ctx, String name, int otherwise, int min, int max) {
         String value = text(ctx, name, 12);

@@ -9,7 +9,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,15 +97,7 @@ final class WaitRequests {
         Instant at = null;
         Duration step = null;
         if (deadline != null) {
-            try {
-                at = Instant.parse(deadline.asText());
-            } catch (DateTimeParseException e) {
-                throw Queries.bad("'deadline' must be an ISO-8601 instant such as 2026-11-25T09:00:00Z; got '"
-                        + SecretMask.echo(deadline.asText()) + "'.");
-            }
-            if (at.isAfter(clock.instant().plus(Duration.ofDays(3650)))) {
-                throw Queries.bad("'deadline' must be within 3650 days from now.");
-            }
+            at = Queries.deadline("deadline", deadline.asText(), clock.instant());
         } else {
             step = Queries.duration("by", by.asText());
         }

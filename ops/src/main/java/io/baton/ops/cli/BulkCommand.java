@@ -76,7 +76,7 @@ final class BulkCommand {
         AdminClient api = session.api();
         JsonNode dryRun = api.post("/bulk/dry-run", request).body();
         Output output = session.output();
-        if (!yes) {
+        if (!yes || !dryRun.path("token").isTextual()) { // no token: nothing matched, nothing to apply
             output.either(dryRun, () -> printDryRun(output, action, dryRun, session.command()));
             return 0;
         }
@@ -100,6 +100,14 @@ final class BulkCommand {
             }
         }
         output.line("");
+        if (!dryRun.path("token").isTextual()) {
+            output.line("nothing to apply.");
+            return;
+        }
+        if (dryRun.path("capped").asBoolean(false)) {
+            output.line("capped: the token covers the " + Cell.text(dryRun.path("selected")) + " oldest (the cap is "
+                    + Cell.text(dryRun.path("cap")) + "); run again for the rest once applied.");
+        }
         output.line("token: " + Cell.text(dryRun.path("token")));
         if (dryRun.has("expiresAt")) {
             output.line("expires at: " + Cell.text(dryRun.path("expiresAt")));
@@ -108,6 +116,7 @@ final class BulkCommand {
     }
 
     private static void printResult(Output output, JsonNode result) {
-        output.block(Block.of(result, "action", "matched", "applied", "skipped", "failed", "alreadyApplied"));
+        output.block(Block.of(result, "action", "matched", "applied", "skipped", "failed", "interrupted",
+                "alreadyApplied"));
     }
 }

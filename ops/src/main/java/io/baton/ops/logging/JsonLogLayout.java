@@ -6,26 +6,22 @@ import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.baton.http.SecretMask;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.regex.Pattern;
 
 /**
  * {@code BATON_LOG_FORMAT=json}: one JSON object per line ({@code time, level, thread, logger, taskId, message,
- * error}), with the same secret mask as the text format (a resume token, API key or signing secret keeps its prefix
+ * error}), with the same secret mask as the text format ({@link SecretMask}) (a resume token, API key or signing secret keeps its prefix
  * only). Written here because logback's own {@code JsonEncoder} cannot mask what it writes.
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
-    /** The mask of {@code logback.xml}'s text pattern: keep {@code bt_}, {@code bk_}/{@code bak_}, {@code whsec_}. */
-    static final Pattern SECRET = Pattern.compile(
-            "\\b(?:(bt_)[0-9A-Za-z]{6,}|(ba?k_)[0-9A-Za-z_-]{6,}|(whsec_)[0-9A-Za-z+/=]{6,})");
-
     private final JsonFactory factory = new JsonFactory();
 
     static String mask(String text) {
-        return text == null ? null : SECRET.matcher(text).replaceAll("$1$2$3****");
+        return SecretMask.apply(text);
     }
 
     @Override

@@ -367,6 +367,57 @@ class OperationsApiIT {
     }
 
     @Test
+    void twoAppliesAtOnceActOnEachTaskOnceAndAWaitThatEndedAfterTheDryRunIsLeftAlone() throws Exception {
+        String since = Instant.now().minusMillis(1).toString();
+        List<String> sleeping = new ArrayList<>();
+        for (int i = 0; i < BULK_MAX; i++) {
+            sleeping.add(startTask("demo-greeting", "{\"name\": \"twice-" + i + "\", \"delaySeconds\": 3600}"));
+        }
+        for (String id : sleeping) {
+            awaitState(id, "SLEEPING");
+        }
+        String token = ok(send("POST", "/admin/api/bulk/dry-run", "{\"action\": \"cancel\", \"filter\": "
+                + "{\"agent\": \"demo-greeting\", \"createdFrom\": \"" + since + "\"}}")).path("token").asText();
+        String apply = "{\"token\": \"" + token + "\"}";
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> send("POST", "/admin/api/bulk/apply", apply));
+            var second = pool.submit(() -> send("POST", "/admin/api/bulk/apply", apply));
+            int applied = 0;
+            for (HttpResponse<String> answer : List.of(first.get(), second.get())) {
+                assertThat(answer.statusCode()).as(answer.body()).isIn(200, 409);
+                if (answer.statusCode() == 200 && !json.readTree(answer.body()).path("alreadyApplied").asBoolean()) {
+                    applied += json.readTree(answer.body()).path("applied").asInt();
+                }
+            }
+            assertThat(applied).isEqualTo(BULK_MAX);
+        } finally {
+            pool.shutdown();
+        }
+        for (String id : sleeping) {
+            assertThat(state(id)).isEqualTo("CANCELLED");
+            assertThat(auditRows("task.cancel", id)).isEqualTo(1);
+        }
+
+        String since2 = Instant.now().minusMillis(1).toString();
+        String expense = startTask("demo-expense", "{\"employee\": \"Io\", \"deadlineSeconds\": 600}");
+        String waitId = waitingExpense(expense);
+        String extend = ok(send("POST", "/admin/api/bulk/dry-run", "{\"action\": \"extend\", \"filter\": "
+                + "{\"agent\": \"demo-expense\", \"createdFrom\": \"" + since2 + "\"}, \"parameters\": "
+                + "{\"by\": \"1h\"}}")).path("token").asText();
+        ok(send("POST", "/admin/api/waits/" + waitId + "/resume", "{\"payload\": {\"approved\": true}}"));
+        JsonNode report = ok(send("POST", "/admin/api/bulk/apply", "{\"token\": \"" + extend + "\"}"));
+        assertThat(report.path("applied").asInt()).isZero();
+        assertThat(report.path("skipped").asInt()).isEqualTo(1);
+        assertThat(db.queryValue("SELECT detail FROM baton_bulk_target WHERE task_id = ?::uuid", expense))
+                .asString().contains("not open any more");
+        assertProblem(send("POST", "/admin/api/bulk/dry-run", "{\"action\": \"extend\", \"parameters\": "
+                + "{\"deadline\": \"+100000-01-01T00:00:00Z\"}}"), 400, "between the years 1 and 9999");
+        assertProblem(send("POST", "/admin/api/bulk/dry-run", "{\"action\": \"extend\", \"parameters\": "
+                + "{\"deadline\": \"2001-01-01T00:00:00Z\"}}"), 400, "in the future");
+    }
+
+    @Test
     void aPausedAgentsTasksStayQueuedUntilItIsResumed() throws Exception {
         JsonNode agents = get("/admin/api/agents");
         assertThat(agents.path("agents").findValuesAsText("name")).contains("demo-greeting", "demo-expense");

@@ -35,10 +35,10 @@ class JsonLogLayoutTest {
     @Test
     void tokensKeysAndSecretsAreMaskedInTheMessageAndTheStackTrace() throws Exception {
         String token = "bt_4fGh7KkLmN0pQrStUvWxYz0123456789abcdefghijkZZZZZZ";
-        JsonNode line = layout("resumed with " + token + " by bak_Abcdef123456_-xyz",
+        JsonNode line = layout("resumed with " + token + " by bak_Abcdef123456_-xyz for bbt_Zyxw9876_-abc",
                 new IllegalStateException("secret whsec_c2VjcmV0c2VjcmV0 leaked"), Map.of());
-        assertThat(line.toString()).doesNotContain(token.substring(3), "Abcdef123456", "c2VjcmV0c2VjcmV0");
-        assertThat(line.path("message").asText()).isEqualTo("resumed with bt_**** by bak_****");
+        assertThat(line.toString()).doesNotContain(token.substring(3), "Abcdef123456", "c2VjcmV0c2VjcmV0", "Zyxw9876");
+        assertThat(line.path("message").asText()).isEqualTo("resumed with bt_**** by bak_**** for bbt_****");
         assertThat(line.path("error").asText()).contains("IllegalStateException", "whsec_****");
     }
 }
