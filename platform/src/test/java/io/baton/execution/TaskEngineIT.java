@@ -67,7 +67,8 @@ class TaskEngineIT {
     void startNode(TestDatabase database) {
         db = database;
         node = BatonNode.builder(TestNodes.config(db, "engine-1"))
-                .agents(List.of(flaky(), strict(), slow(), blocker(), sleeper(), jumper(), simple(), unstorable()))
+                .agents(List.of(flaky(), strict(), slow(), blocker(), sleeper(), jumper(), simple(), unstorable(),
+                        approvalThatFailsOnce()))
                 .listener(events)
                 .start();
         tasks = node.tasks();
@@ -92,6 +93,18 @@ class TaskEngineIT {
             }
             return StepOutcome.complete(Map.of("tries", attempt));
         }, policy).build();
+    }
+
+    /** Waits for a decision, then fails the first time it acts on it (a downstream outage), and not after. */
+    private Agent approvalThatFailsOnce() {
+        return Agent.named("approval-fails-once")
+                .step("ask", ctx -> StepOutcome.await(io.baton.agent.Wait.token(Duration.ofMinutes(10)).build()))
+                .step("act", ctx -> {
+                    if (tries.computeIfAbsent(ctx.taskId(), k -> new AtomicInteger()).incrementAndGet() == 1) {
+                        throw new NonRetryableException("the ledger is down");
+                    }
+                    return StepOutcome.complete(ctx.resumedWith());
+                }).build();
     }
 
     private Agent strict() {
@@ -271,6 +284,29 @@ class TaskEngineIT {
         assertThat(failed.finishedAt()).isNotNull();
         assertThat(events.of(Type.TASK_FINISHED, id)).singleElement()
                 .satisfies(e -> assertThat(e.detail()).isEqualTo("FAILED"));
+    }
+
+    @Test
+    void anOperatorsRetryOfTheStepAfterAWaitGivesItTheResumePayloadAgainAndOnlyAFailedTaskCanBeRetried() {
+        UUID id = tasks.start("approval-fails-once", json("{}"), null).task().id();
+        awaitState(id, TaskState.WAITING);
+        UUID waitId = node.waits().waitsOf(id).get(0).id();
+        assertThat(node.operations().waits().resume(waitId, json("{\"approved\": true, \"by\": \"Grace\"}"), null)
+                .outcome()).isEqualTo(io.baton.wait.WaitOverrides.Outcome.DONE);
+        assertThat(awaitState(id, TaskState.FAILED).error().path("message").asText()).isEqualTo("the ledger is down");
+        assertThat(tasks.retry(UUID.randomUUID(), null, null).outcome()).isEqualTo(TaskService.RetryOutcome.NOT_FOUND);
+        assertThatThrownBy(() -> tasks.retry(id, "nope", null)).isInstanceOf(UnknownStepException.class)
+                .hasMessageContaining("has no step 'nope'");
+
+        TaskService.RetryResult retried = tasks.retry(id, null, null);
+
+        assertThat(retried.outcome()).isEqualTo(TaskService.RetryOutcome.RETRIED);
+        assertThat(retried.step()).isEqualTo("act");
+        Task done = awaitState(id, TaskState.SUCCEEDED);
+        assertThat(done.result()).isEqualTo(json("{\"approved\": true, \"by\": \"Grace\"}"));
+        assertThat(tasks.retry(id, null, null).outcome()).isEqualTo(TaskService.RetryOutcome.NOT_FAILED);
+        assertThat(tasks.find(id).orElseThrow().steps()).extracting(StepRecord::outcome)
+                .containsExactly("AWAIT", "FAIL", "COMPLETE");
     }
 
     @Test
