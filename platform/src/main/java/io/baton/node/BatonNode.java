@@ -280,7 +280,7 @@ public final class BatonNode implements AutoCloseable {
             CallbackSender sender = secrets.map(box -> new CallbackSender(transactions, new DeliveryRepository(),
                     guard, box, config.callbacks(), builder.clock, nodeId, SENDER_POLL.compareTo(config.execution()
                     .pollInterval()) < 0 ? SENDER_POLL : config.execution().pollInterval(),
-                    metrics)).orElse(null);
+                    metrics, tokenKey.isPresent() ? waits::resumeUrl : null)).orElse(null);
             if (sender != null) {
                 sender.start(database::openDedicated, database.dataSource());
             }

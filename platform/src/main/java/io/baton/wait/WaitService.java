@@ -192,7 +192,8 @@ public final class WaitService {
         data.put("deadline", wait.deadline().toString());
         data.put("maxDeadline", wait.maxDeadline().toString());
         if (wait.kind() == Wait.Kind.TOKEN) {
-            data.put("resumeUrl", resumeUrl(wait.taskId(), wait.seq()));
+            // the sender puts the URL in: a token is never stored, not even in the outbox
+            data.put("resumeUrl", io.baton.callback.ResumeUrlPlaceholder.of(wait.taskId(), wait.seq()));
         } else {
             data.put("source", wait.source());
             data.put("correlationKey", wait.correlationKey());

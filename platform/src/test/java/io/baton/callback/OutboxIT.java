@@ -118,7 +118,12 @@ class OutboxIT {
         assertThat(announced.path("data").path("step").asText()).isEqualTo("ask");
         assertThat(announced.path("data").path("kind").asText()).isEqualTo("token");
         assertThat(announced.path("data").path("deadline").asText()).isNotBlank();
-        assertThat(announced.path("data").path("resumeUrl").asText()).endsWith("/hooks/" + tokens.get(id));
+        // the outbox keeps a placeholder, never the token; the sender renders the URL into what it sends
+        String stored = announced.path("data").path("resumeUrl").asText();
+        assertThat(stored).isEqualTo(ResumeUrlPlaceholder.of(id, 1)).doesNotContain(tokens.get(id));
+        assertThat(ResumeUrlPlaceholder.render(announced.toString(), node.waits()::resumeUrl))
+                .contains("/hooks/" + tokens.get(id)).doesNotContain("{{resumeUrl");
+        assertThat(db.dumpAllTables()).doesNotContain(tokens.get(id));
         assertThat(waiting.get(0).endpoints()).containsExactly(everything.id()); // not the quick-only endpoint
 
         node.waits().deliver(tokens.get(id), new Delivery("d-1", json.readTree("{\"ok\": true}"), "h-1",
