@@ -34,6 +34,8 @@ final class ChaosCluster implements AutoCloseable {
     private final Path work;
     private final Map<String, ServerProcess> nodes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new HashMap<>();
+    private final Map<String, String[]> extraEnvs = new HashMap<>();
+    private final Map<String, Integer> incarnations = new HashMap<>();
     private final List<String> injected = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -48,6 +50,13 @@ final class ChaosCluster implements AutoCloseable {
 
     /** Starts a node process and waits until it is ready. */
     void start(String nodeId, String... extraEnv) {
+        extraEnvs.putIfAbsent(nodeId, extraEnv);
+        launch(nodeId, extraEnv);
+        ports.put(nodeId, nodes.get(nodeId).awaitReady(START));
+    }
+
+    /** Starts a node process (with the settings it first started with, and {@code more}) without waiting for it. */
+    ServerProcess launch(String nodeId, String... more) {
         Map<String, String> env = new HashMap<>(db.batonEnvironment());
         env.put("BATON_NODE_ID", nodeId);
         env.put("BATON_HTTP_PORT", "0");
@@ -57,13 +66,44 @@ final class ChaosCluster implements AutoCloseable {
         env.put("BATON_STALE_AFTER", "3s");
         env.put("BATON_TOKEN_KEY", "chaos-token-key-0123456789abcdef0123456789");
         env.put("BATON_SECRET_KEY", "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-        for (int i = 0; i + 1 < extraEnv.length; i += 2) {
-            env.put(extraEnv[i], extraEnv[i + 1]);
+        env.put("BATON_CALLBACK_ALLOW", "127.0.0.1/32");
+        env.put("BATON_EVENT_SOURCES", ChaosAgents.EVENT_SOURCE);
+        env.put("CHAOS_LEDGER_URL", db.url());
+        String[] first = extraEnvs.getOrDefault(nodeId, new String[0]);
+        for (String[] pairs : List.of(first, more)) {
+            for (int i = 0; i + 1 < pairs.length; i += 2) {
+                env.put(pairs[i], pairs[i + 1]);
+            }
         }
-        ServerProcess process = ServerProcess.start(work.resolve(nodeId), env,
+        int incarnation = incarnations.merge(nodeId, 1, Integer::sum);
+        ServerProcess process = ServerProcess.start(work.resolve(nodeId).resolve("run-" + incarnation), env,
                 List.of(Path.of("target", "test-classes")), "server");
         nodes.put(nodeId, process);
-        ports.put(nodeId, process.awaitReady(START));
+        return process;
+    }
+
+    /** Starts a stopped node again (same id, same settings) and waits until it is ready. */
+    void restart(String nodeId) {
+        launch(nodeId);
+        ports.put(nodeId, nodes.get(nodeId).awaitReady(START));
+    }
+
+    /** Waits for a node launched with {@link #launch} to be ready. */
+    void awaitReady(String nodeId) {
+        ports.put(nodeId, nodes.get(nodeId).awaitReady(START));
+    }
+
+    /** The ids of the nodes started so far, in order. */
+    List<String> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    boolean isAlive(String nodeId) {
+        return nodes.get(nodeId).isAlive();
+    }
+
+    int port(String nodeId) {
+        return ports.get(nodeId);
     }
 
     ServerProcess node(String nodeId) {

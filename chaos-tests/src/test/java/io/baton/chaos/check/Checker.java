@@ -69,25 +69,32 @@ public final class Checker {
     }
 
     /**
-     * Invariant 1. An acknowledged resume (or failure) of a wait must have resolved that wait that way, and the task
-     * must have gone on past it; no two deliveries to one wait may both be told "resumed".
+     * Invariant 1. An acknowledged resume, failure or event for a wait must have resolved that wait that way, and the
+     * task must have gone on past it; no two different deliveries (payloads) to one wait may both be told "resumed" (a
+     * repeat of one delivery is told "resumed" again, as a replay: that is correct).
      */
     private void acknowledgedResumesHappened() {
-        Map<String, Integer> resumedAnswers = new HashMap<>();
-        for (String f : List.of("resume", "fail-wait")) {
+        Map<Integer, Op> invoked = new HashMap<>();
+        history.stream().filter(op -> op.type() == Op.Type.INVOKE).forEach(op -> invoked.put(op.process(), op));
+        Map<String, Set<String>> resumedPayloads = new TreeMap<>();
+        for (String f : List.of("resume", "fail-wait", "event")) {
             for (Op ok : completions(f, Op.Type.OK)) {
                 String status = ok.value() == null ? "" : ok.value().path("status").asText();
                 if (!ACKNOWLEDGED.contains(status)) {
                     continue;
                 }
                 String waitId = ok.value().path("waitId").asText(null);
-                WaitRow wait = waitId == null ? null : waitsById.get(waitId);
+                WaitRow wait = waitId != null ? waitsById.get(waitId) : state.waits().stream()
+                        .filter(w -> w.taskId().equals(ok.task())).findFirst().orElse(null);
+                if (waitId == null && wait != null) {
+                    waitId = wait.id();
+                }
                 if (wait == null) {
                     violation(Invariant.UNKNOWN_EFFECT, ok.task(), "a " + f + " was acknowledged (" + status
                             + ", history #" + ok.index() + ") for wait " + waitId + ", which the database does not have");
                     continue;
                 }
-                String expected = f.equals("resume") ? "RESUMED" : "FAILED";
+                String expected = f.equals("fail-wait") ? "FAILED" : "RESUMED";
                 if (!wait.state().equals(expected)) {
                     violation(Invariant.LOST_RESUME, wait.taskId(), "a " + f + " acknowledged as '" + status
                             + "' (history #" + ok.index() + ") but wait " + wait.id() + " ended " + wait.state());
@@ -101,26 +108,33 @@ public final class Checker {
                             + ok.index() + ") but the task never ran a step after it");
                 }
                 if (status.equals("resumed")) {
-                    resumedAnswers.merge(wait.id(), 1, Integer::sum);
+                    Op asked = invoked.get(ok.process());
+                    resumedPayloads.computeIfAbsent(wait.id(), k -> new java.util.TreeSet<>())
+                            .add(f + " " + (asked == null || asked.value() == null ? "?" : asked.value().toString()));
                 }
             }
         }
-        resumedAnswers.forEach((waitId, count) -> {
-            if (count > 1) {
-                violation(Invariant.LOST_RESUME, waitsById.get(waitId).taskId(), count + " deliveries to wait "
-                        + waitId + " were each told 'resumed': all but one were lost");
+        resumedPayloads.forEach((waitId, payloads) -> {
+            if (payloads.size() > 1) {
+                violation(Invariant.LOST_RESUME, waitsById.get(waitId).taskId(), payloads.size() + " different "
+                        + "deliveries to wait " + waitId + " were each told 'resumed': all but one were lost " + payloads);
             }
         });
     }
 
-    /** Invariant 2. A start the system acknowledged names a task that exists and has finished. */
+    /**
+     * Invariant 2. A start the system acknowledged names a task that exists, and every task the database holds
+     * (including those whose start answer was lost) has finished.
+     */
     private void startedTasksFinished() {
         for (Op ok : completions("start", Op.Type.OK)) {
-            TaskRow task = tasks.get(ok.task());
-            if (task == null) {
+            if (!tasks.containsKey(ok.task())) {
                 violation(Invariant.STUCK_TASK, ok.task(), "its start was acknowledged (history #" + ok.index()
                         + ") but the database has no such task");
-            } else if (!TERMINAL.contains(task.state())) {
+            }
+        }
+        for (TaskRow task : tasks.values()) {
+            if (!TERMINAL.contains(task.state())) {
                 violation(Invariant.STUCK_TASK, task.id(), "still " + task.state() + " after the run");
             }
         }

@@ -230,8 +230,21 @@ class CheckerTest {
     }
 
     @Test
-    void twoDeliveriesBothToldResumedMeanOneWasLost() throws Exception {
+    void aRepeatOfOneDeliveryToldResumedAgainIsARightReplay() throws Exception {
         List<Op> ops = new ArrayList<>(history());
+        Op duplicate = ops.get(5);
+        ops.set(5, new Op(duplicate.index(), duplicate.process(), Op.Type.OK, "resume", TASK, TOKEN,
+                receipt("resumed"), duplicate.nanos()));
+
+        assertThat(Checker.check(ops, clean().build())).isEmpty();
+    }
+
+    @Test
+    void twoDifferentDeliveriesBothToldResumedMeanOneWasLost() throws Exception {
+        List<Op> ops = new ArrayList<>(history());
+        Op secondAsk = ops.get(3);
+        ops.set(3, new Op(secondAsk.index(), secondAsk.process(), Op.Type.INVOKE, "resume", TASK, TOKEN,
+                json.createObjectNode().put("approved", false), secondAsk.nanos()));
         Op duplicate = ops.get(5);
         ops.set(5, new Op(duplicate.index(), duplicate.process(), Op.Type.OK, "resume", TASK, TOKEN,
                 receipt("resumed"), duplicate.nanos()));
@@ -239,6 +252,7 @@ class CheckerTest {
         List<Violation> found = Checker.check(ops, clean().build());
 
         assertThat(invariants(found)).containsExactly(Invariant.LOST_RESUME);
-        assertThat(found.get(0).detail()).contains("2 deliveries to wait " + WAIT + " were each told 'resumed'");
+        assertThat(found.get(0).detail()).contains("2 different deliveries to wait " + WAIT
+                + " were each told 'resumed'");
     }
 }
