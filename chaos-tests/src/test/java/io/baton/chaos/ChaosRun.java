@@ -110,7 +110,9 @@ final class ChaosRun {
 
     /** Waits until every task has ended and every callback delivery has settled, or {@link #SETTLE} has passed. */
     private void settle(TestDatabase db) {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + SETTLE.toNanos();
+        String last = "the database did not answer";
         while (System.nanoTime() < deadline) {
             try {
                 long open = (Long) db.queryValue("SELECT count(*) FROM baton_task WHERE state NOT IN "
@@ -118,14 +120,19 @@ final class ChaosRun {
                 long pending = (Long) db.queryValue("SELECT count(*) FROM baton_callback_delivery WHERE state = "
                         + "'PENDING'");
                 if (open == 0 && pending == 0) {
+                    log.accept("CHAOS settled in " + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s");
                     return;
                 }
+                last = open + " task(s) unfinished, " + pending + " callback delivery(ies) pending: "
+                        + db.queryValue("SELECT string_agg(state || ' ' || attempts || ' due ' || due_at || ' '"
+                        + " || coalesce(last_error, ''), '; ') FROM (SELECT * FROM baton_callback_delivery"
+                        + " WHERE state = 'PENDING' LIMIT 3) d");
             } catch (RuntimeException e) {
                 // the database may still be restarting
             }
             sleep(Duration.ofSeconds(1));
         }
-        log.accept("CHAOS the run did not settle within " + SETTLE.toSeconds() + " s after the last fault");
+        log.accept("CHAOS the run did not settle within " + SETTLE.toSeconds() + " s after the last fault: " + last);
     }
 
     /** What makes a run fail besides the invariants: a fault that never took effect, a poison task that looped. */

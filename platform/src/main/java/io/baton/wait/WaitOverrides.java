@@ -63,6 +63,21 @@ public final class WaitOverrides {
         }
     }
 
+    /** A wait locked as deliveries lock it: the OPEN wait, or the answer for one that is missing or not open. */
+    private record Locked(WaitRecord open, Result refusal) {
+    }
+
+    private Locked lockOpen(java.sql.Connection c, UUID waitId) throws java.sql.SQLException {
+        Optional<WaitRecord> found = waits.byIdForUpdate(c, waitId);
+        if (found.isEmpty()) {
+            return new Locked(null, new Result(Outcome.NOT_FOUND, null, false));
+        }
+        if (found.get().state() != WaitState.OPEN) {
+            return new Locked(null, new Result(Outcome.NOT_OPEN, found.get(), false));
+        }
+        return new Locked(found.get(), null);
+    }
+
     /** Resumes the wait with {@code payload}, as a delivery to its token would (its signature is not asked for). */
     public Result resume(UUID waitId, JsonNode payload, AuditEntry entry) {
         JsonNode body = payload == null ? json.nullNode() : payload;
@@ -78,14 +93,11 @@ public final class WaitOverrides {
     private Result resolve(UUID waitId, WaitState outcome, JsonNode payload, String hash, AuditEntry entry) {
         Instant now = clock.instant();
         Result result = transactions.inTransaction(c -> {
-            Optional<WaitRecord> found = waits.byIdForUpdate(c, waitId);
-            if (found.isEmpty()) {
-                return new Result(Outcome.NOT_FOUND, null, false);
+            Locked locked = lockOpen(c, waitId);
+            if (locked.refusal() != null) {
+                return locked.refusal();
             }
-            WaitRecord wait = found.get();
-            if (wait.state() != WaitState.OPEN) {
-                return new Result(Outcome.NOT_OPEN, wait, false);
-            }
+            WaitRecord wait = locked.open();
             WaitResolver.Effect effect = resolver.resolve(c, wait, outcome, payload, hash, now);
             if (effect == WaitResolver.Effect.NONE) {
                 return new Result(Outcome.NOT_OPEN, wait, false);
@@ -116,14 +128,11 @@ public final class WaitOverrides {
         }
         Instant now = clock.instant();
         Result result = transactions.inTransaction(c -> {
-            Optional<WaitRecord> found = waits.byIdForUpdate(c, waitId);
-            if (found.isEmpty()) {
-                return new Result(Outcome.NOT_FOUND, null, false);
+            Locked locked = lockOpen(c, waitId);
+            if (locked.refusal() != null) {
+                return locked.refusal();
             }
-            WaitRecord wait = found.get();
-            if (wait.state() != WaitState.OPEN) {
-                return new Result(Outcome.NOT_OPEN, wait, false);
-            }
+            WaitRecord wait = locked.open();
             Instant deadline = at != null ? at : wait.deadline().plus(by);
             if (!deadline.isAfter(now)) {
                 throw new IllegalArgumentException("the new deadline " + deadline + " is not in the future");
