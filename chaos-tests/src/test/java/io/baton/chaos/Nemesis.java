@@ -97,17 +97,22 @@ final class Nemesis {
         return live.get(random.nextInt(live.size()));
     }
 
-    /** A live node running at least one task, if one shows up within 15 s; else any live node. */
+    /**
+     * A live node running a step right now: a long step is started first (through a random node, which claims it
+     * itself) so that one is caught running; any live node if none shows up within 15 s.
+     */
     private String busyNode() throws Exception {
+        workload.startChainsOn(liveNode(), 1, 4000);
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
-            List<UUID> running = runningAll();
-            for (UUID task : running) {
-                Object owner = db.queryValue("SELECT owner FROM baton_task WHERE id = ? AND state = 'RUNNING'", task);
-                if (owner instanceof String node && !node.startsWith("armed-") && cluster.nodeIds().contains(node)
-                        && cluster.isAlive(node)) {
-                    return node;
-                }
+            Object owner = db.queryValue("""
+                    SELECT t.owner FROM baton_task t JOIN chaos_run r ON r.task_id = t.id AND r.step = 'work'
+                     WHERE t.state = 'RUNNING' AND t.next_step = 'work' AND (t.input ->> 'workMillis')::int >= 4000
+                       AND r.at > clock_timestamp() - interval '2 seconds'
+                     LIMIT 1""");
+            if (owner instanceof String node && !node.startsWith("armed-") && cluster.nodeIds().contains(node)
+                    && cluster.isAlive(node)) {
+                return node;
             }
             sleep(50);
         }
@@ -245,9 +250,14 @@ final class Nemesis {
 
     private Fault.Injection receiver(Fault fault, CallbackReceiver.Mode mode, Instant at) {
         int before = receiver.requests();
-        cluster.record("callback receiver " + mode + " for 4 s");
+        cluster.record("callback receiver " + mode + " for at least 4 s");
         receiver.mode(mode, 4000);
+        workload.startChainsOn(liveNode(), 3, 50); // events to send while it misbehaves
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         sleep(4000);
+        while (receiver.requests() == before && System.nanoTime() < deadline) {
+            sleep(200);
+        }
         receiver.mode(CallbackReceiver.Mode.OK, 0);
         int seen = receiver.requests() - before;
         return new Fault.Injection(fault, "receiver", at, Instant.now(), seen > 0, seen + " request(s) refused",
@@ -257,6 +267,7 @@ final class Nemesis {
     private Fault.Injection receiverGone(Instant at) throws Exception {
         cluster.record("callback receiver answers 410 Gone");
         receiver.mode(CallbackReceiver.Mode.GONE, 0);
+        workload.startChainsOn(liveNode(), 3, 50); // events to send while it is gone
         boolean disabled = false;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline && !disabled) {

@@ -157,11 +157,16 @@ final class Workload implements AutoCloseable {
 
     /** Starts {@code count} chains through {@code node} (which then runs them itself, unless it is busy). */
     void startChainsOn(String node, int count) {
+        startChainsOn(node, count, 300);
+    }
+
+    /** {@link #startChainsOn(String, int)} with steps that work {@code workMillis} (a step to catch running). */
+    void startChainsOn(String node, int count, int workMillis) {
         for (int i = 0; i < count; i++) {
             int n = started.incrementAndGet();
             ObjectNode start = json.createObjectNode().put("agent", "chaos-chain")
                     .put("idempotencyKey", "chaos-" + seed + "-" + n);
-            start.putObject("input").put("workMillis", 300);
+            start.putObject("input").put("workMillis", workMillis);
             clients.execute(() -> startTask(new Random(n), start, node));
         }
     }
