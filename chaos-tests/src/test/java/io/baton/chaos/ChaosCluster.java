@@ -32,10 +32,10 @@ final class ChaosCluster implements AutoCloseable {
 
     private final TestDatabase db;
     private final Path work;
-    private final Map<String, ServerProcess> nodes = new LinkedHashMap<>();
-    private final Map<String, Integer> ports = new HashMap<>();
-    private final Map<String, String[]> extraEnvs = new HashMap<>();
-    private final Map<String, Integer> incarnations = new HashMap<>();
+    private final Map<String, ServerProcess> nodes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Integer> ports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String[]> extraEnvs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> incarnations = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> injected = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -57,6 +57,7 @@ final class ChaosCluster implements AutoCloseable {
 
     /** Starts a node process (with the settings it first started with, and {@code more}) without waiting for it. */
     ServerProcess launch(String nodeId, String... more) {
+        extraEnvs.putIfAbsent(nodeId, more); // a restart gets the settings of the first start
         Map<String, String> env = new HashMap<>(db.batonEnvironment());
         env.put("BATON_NODE_ID", nodeId);
         env.put("BATON_HTTP_PORT", "0");
@@ -95,7 +96,9 @@ final class ChaosCluster implements AutoCloseable {
 
     /** The ids of the nodes started so far, in order. */
     List<String> nodeIds() {
-        return List.copyOf(nodes.keySet());
+        synchronized (nodes) {
+            return List.copyOf(nodes.keySet());
+        }
     }
 
     boolean isAlive(String nodeId) {
@@ -167,9 +170,17 @@ final class ChaosCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (ServerProcess node : nodes.values()) {
-            if (node.isAlive()) {
-                node.signal("CONT");
+        List<ServerProcess> all;
+        synchronized (nodes) {
+            all = List.copyOf(nodes.values());
+        }
+        for (ServerProcess node : all) {
+            try {
+                if (node.isAlive()) {
+                    node.signal("CONT");
+                }
+            } catch (Exception e) {
+                // it died meanwhile
             }
             node.close();
         }

@@ -73,7 +73,7 @@ final class ChaosRun {
                 }
                 settle(db);
                 List<Op> ops = history.ops();
-                FinalState state = new FinalStateReader().read(db, callbackId, receiver.log());
+                FinalState state = new FinalStateReader().read(db, callbackId, receiver::log);
                 List<Violation> violations = Checker.check(ops, state);
                 List<String> problems = problems(nemesis.injections(), db);
                 RunReport report = new RunReport(settings, nemesis.injections(), ops, state, violations, db,
@@ -147,10 +147,10 @@ final class ChaosRun {
         if (injections.stream().anyMatch(i -> i.fault() == Fault.POISON_STEP)) {
             long bad = (Long) db.queryValue("""
                     SELECT count(*) FROM baton_task t WHERE t.agent = 'chaos-poison'
-                       AND (t.state <> 'FAILED' OR (SELECT count(*) FROM chaos_run r WHERE r.task_id = t.id) <> 1)""");
+                       AND (t.state <> 'FAILED' OR (SELECT count(*) FROM baton_step s WHERE s.task_id = t.id) <> 1)""");
             long poisoned = (Long) db.queryValue("SELECT count(*) FROM baton_task WHERE agent = 'chaos-poison'");
             if (poisoned == 0 || bad > 0) {
-                problems.add("poison step: " + poisoned + " task(s), " + bad + " did not fail cleanly after one run");
+                problems.add("poison step: " + poisoned + " task(s), " + bad + " did not fail cleanly with one checkpoint");
             }
         }
         if ((Long) db.queryValue("SELECT count(*) FROM baton_task") == 0) {

@@ -47,6 +47,7 @@ final class CrashablePostgres implements AutoCloseable {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "300")
+                .setPGStartupWait(java.time.Duration.ofSeconds(60)) // crash recovery with fsync on a slow disk
                 .start();
     }
 

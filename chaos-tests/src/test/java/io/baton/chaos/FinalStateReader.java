@@ -24,7 +24,9 @@ final class FinalStateReader {
         T read(ResultSet rs) throws Exception;
     }
 
-    FinalState read(TestDatabase db, String callbackId, List<Received> received) throws Exception {
+    /** @param received the receiver's log, read last: whatever the database says was delivered, it has */
+    FinalState read(TestDatabase db, String callbackId, java.util.function.Supplier<List<Received>> received)
+            throws Exception {
         try (Connection c = db.connect()) {
             List<TaskRow> tasks = all(c, "SELECT id, state, step_seq FROM baton_task",
                     rs -> new TaskRow(rs.getString(1), rs.getString(2), rs.getInt(3)));
@@ -49,7 +51,7 @@ final class FinalStateReader {
                     }
                 }
             }
-            return new FinalState(tasks, steps, waits, effects, received, events, db.dumpAllTables());
+            return new FinalState(tasks, steps, waits, effects, received.get(), events, db.dumpAllTables());
         }
     }
 

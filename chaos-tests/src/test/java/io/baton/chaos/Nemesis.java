@@ -276,7 +276,14 @@ final class Nemesis {
                     callbackId) == 1;
         }
         receiver.mode(CallbackReceiver.Mode.OK, 0);
-        admin("/admin/api/callbacks/" + callbackId + "/enable", "{}");
+        sleep(5000); // 410 answers still in flight settle (and disable) before the operator re-enables
+        for (int i = 0; i < 5; i++) {
+            admin("/admin/api/callbacks/" + callbackId + "/enable", "{}");
+            sleep(2000);
+            if (count("SELECT count(*) FROM baton_callback WHERE id = ?::uuid AND enabled", callbackId) == 1) {
+                break;
+            }
+        }
         admin("/admin/api/callbacks/" + callbackId + "/replay-failed", "{\"since\": \"" + at.minusSeconds(60) + "\"}");
         cluster.record("endpoint re-enabled and its failed deliveries replayed");
         return new Fault.Injection(Fault.RECEIVER_GONE, "receiver", at, Instant.now(), disabled,
@@ -285,7 +292,7 @@ final class Nemesis {
 
     private Fault.Injection clockSkew(Instant at) {
         boolean installed = Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"));
-        String why = installed ? "libfaketime found but clock skew is not wired into this harness yet"
+        String why = installed ? "skipped: libfaketime is installed, but clock skew is not built into this harness yet"
                 : "skipped: faketime is not installed (apt-get install faketime)";
         cluster.record("clock skew " + why);
         return new Fault.Injection(Fault.CLOCK_SKEW, "-", at, Instant.now(), false, why, List.of());

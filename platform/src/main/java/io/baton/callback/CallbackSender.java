@@ -91,12 +91,12 @@ public final class CallbackSender implements AutoCloseable {
     private Thread loop;
     private Notifications notifications;
 
-    /** The resume URL of a task's token wait, to put into a {@code task.waiting} event; null without a token key. */
-    private final java.util.function.BiFunction<UUID, Integer, String> resumeUrls;
+    /** Puts the resume URL into a {@code task.waiting} event as it is sent. */
+    private final ResumeUrlPlaceholder resumeUrls;
 
     public CallbackSender(Transactions transactions, DeliveryRepository deliveries, SsrfGuard guard,
                           SecretBox secrets, CallbackConfig config, Clock clock, String node, Duration pollInterval,
-                          MeterRegistry metrics, java.util.function.BiFunction<UUID, Integer, String> resumeUrls) {
+                          MeterRegistry metrics, ResumeUrlPlaceholder resumeUrls) {
         this.resumeUrls = resumeUrls;
         this.transactions = transactions;
         this.deliveries = deliveries;
@@ -280,7 +280,7 @@ public final class CallbackSender implements AutoCloseable {
         try {
             URI url = URI.create(loaded.url());
             guard.checkShape(url);
-            byte[] body = ResumeUrlPlaceholder.render(loaded.payload(), resumeUrls).getBytes(StandardCharsets.UTF_8);
+            byte[] body = resumeUrls.render(loaded.payload()).getBytes(StandardCharsets.UTF_8);
             String id = loaded.eventId().toString();
             long timestamp = at.getEpochSecond();
             HttpPost post = new HttpPost(url);

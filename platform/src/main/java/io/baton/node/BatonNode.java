@@ -10,6 +10,7 @@ import io.baton.callback.DeliveryRepository;
 import io.baton.callback.Callbacks;
 import io.baton.callback.Cidr;
 import io.baton.callback.Outbox;
+import io.baton.callback.ResumeUrlPlaceholder;
 import io.baton.callback.SsrfGuard;
 import io.baton.cluster.AgentPauses;
 import io.baton.cluster.NodeDirectory;
@@ -280,7 +281,8 @@ public final class BatonNode implements AutoCloseable {
             CallbackSender sender = secrets.map(box -> new CallbackSender(transactions, new DeliveryRepository(),
                     guard, box, config.callbacks(), builder.clock, nodeId, SENDER_POLL.compareTo(config.execution()
                     .pollInterval()) < 0 ? SENDER_POLL : config.execution().pollInterval(),
-                    metrics, tokenKey.isPresent() ? waits::resumeUrl : null)).orElse(null);
+                    metrics, new ResumeUrlPlaceholder(json, tokenKey.isPresent() ? waits::resumeUrl : null)))
+                    .orElse(null);
             if (sender != null) {
                 sender.start(database::openDedicated, database.dataSource());
             }

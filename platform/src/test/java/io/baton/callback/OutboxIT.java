@@ -121,7 +121,7 @@ class OutboxIT {
         // the outbox keeps a placeholder, never the token; the sender renders the URL into what it sends
         String stored = announced.path("data").path("resumeUrl").asText();
         assertThat(stored).isEqualTo(ResumeUrlPlaceholder.of(id, 1)).doesNotContain(tokens.get(id));
-        assertThat(ResumeUrlPlaceholder.render(announced.toString(), node.waits()::resumeUrl))
+        assertThat(new ResumeUrlPlaceholder(json, node.waits()::resumeUrl).render(announced.toString()))
                 .contains("/hooks/" + tokens.get(id)).doesNotContain("{{resumeUrl");
         assertThat(db.dumpAllTables()).doesNotContain(tokens.get(id));
         assertThat(waiting.get(0).endpoints()).containsExactly(everything.id()); // not the quick-only endpoint
