@@ -18,8 +18,9 @@ public class StoreException extends RuntimeException {
     public static StoreException from(String what, SQLException e) {
         String message = what + ": " + e.getMessage();
         String state = e.getSQLState();
-        if (state == null || state.length() < 2) {
-            return new StoreUnavailableException(message, e); // no SQLState: an I/O or pool failure
+        if (state == null || state.length() < 2 || e instanceof java.sql.SQLTransientConnectionException) {
+            // no SQLState: an I/O failure; or the pool found no connection in time, whatever the last failure's state
+            return new StoreUnavailableException(message, e);
         }
         return switch (state.substring(0, 2)) {
             // connection, insufficient resources, operator intervention (shutdown, cancel), rollback (serialisation,
