@@ -134,8 +134,15 @@ final class Nemesis {
         String node = "armed-" + (++armed);
         cluster.record("starting " + node + " armed with BATON_FAULT_POINT=" + point);
         cluster.launch(node, "BATON_FAULT_POINT", point, "BATON_SLICE_MAX_STEPS", "1");
+        List<String> others = cluster.nodeIds().stream().filter(n -> !n.startsWith("armed-") && cluster.isAlive(n))
+                .toList();
         try {
             cluster.awaitReady(node);
+            // the others in standby for the moment (the operators' drain), so the armed node is the one that claims
+            for (String other : others) {
+                admin("/admin/api/nodes/" + other + "/standby", "{}");
+            }
+            sleep(1500); // each node reads its standby flag every second
             workload.startChainsOn(node, 3); // started there, claimed there: the node reaches its point
         } catch (AssertionError e) {
             // it exited while starting: it may have claimed due work and halted at its point already
@@ -160,6 +167,9 @@ final class Nemesis {
         }
         if (!halted && cluster.isAlive(node)) {
             cluster.kill(node, "(it never reached " + point + ")");
+        }
+        for (String other : others) {
+            admin("/admin/api/nodes/" + other + "/activate", "{}");
         }
         // measured from the halt (not from the armed node's start), within 100 ms
         return new Fault.Injection(fault, node, haltedAt, Instant.now(), halted, halted ? point
@@ -299,7 +309,8 @@ final class Nemesis {
     }
 
     private void admin(String path, String body) throws Exception {
-        String node = liveNode();
+        String node = cluster.nodeIds().stream().filter(n -> !n.startsWith("armed-") && cluster.isAlive(n))
+                .findFirst().orElseThrow();
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
                         + cluster.port(node) + path)).header("Authorization", "Bearer " + ChaosCluster.API_KEY)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
