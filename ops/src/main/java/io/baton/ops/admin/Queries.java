@@ -130,6 +130,19 @@ final class Queries {
         return body;
     }
 
+    /**
+     * One page of a keyset-paged list: {@code list} gets the cursor ({@code after}, the {@code next} of the previous
+     * page) and the {@code limit}; a cursor this API did not give out is a 400.
+     */
+    static <T> T page(Context ctx, java.util.function.BiFunction<String, Integer, T> list) {
+        int limit = integer(ctx, "limit", 50, 1, TaskRequests.MAX_LIMIT);
+        try {
+            return list.apply(text(ctx, "after", 200), limit);
+        } catch (TaskListing.InvalidCursorException e) {
+            throw bad("'after' is not a cursor this API gave out (use the 'next' of the previous page).");
+        }
+    }
+
     static ProblemException bad(String detail) {
         return new ProblemException(400, "Bad Request", detail);
     }

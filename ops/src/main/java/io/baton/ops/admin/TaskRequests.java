@@ -39,13 +39,7 @@ final class TaskRequests {
     void list(Context ctx) {
         Queries.onlyKnown(ctx, LIST_PARAMETERS);
         TaskListing.Filter filter = filter(ctx::queryParam);
-        int limit = Queries.integer(ctx, "limit", 50, 1, MAX_LIMIT);
-        TaskListing.Page page;
-        try {
-            page = listing.list(filter, Queries.text(ctx, "after", 200), limit);
-        } catch (TaskListing.InvalidCursorException e) {
-            throw Queries.bad("'after' is not a cursor this API gave out (use the 'next' of the previous page).");
-        }
+        TaskListing.Page page = Queries.page(ctx, (after, limit) -> listing.list(filter, after, limit));
         java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
         answer.put("tasks", page.tasks());
         answer.put("next", page.next());

@@ -52,13 +52,7 @@ final class WaitRequests {
         Instant before = within == null ? null : clock.instant().plus(Queries.duration("expiringWithin", within));
         WaitListing.Filter filter = new WaitListing.Filter(states, Queries.text(ctx, "agent", 200),
                 Queries.text(ctx, "kind", 200), before);
-        int limit = Queries.integer(ctx, "limit", 50, 1, TaskRequests.MAX_LIMIT);
-        WaitListing.Page page;
-        try {
-            page = listing.list(filter, Queries.text(ctx, "after", 200), limit);
-        } catch (TaskListing.InvalidCursorException e) {
-            throw Queries.bad("'after' is not a cursor this API gave out (use the 'next' of the previous page).");
-        }
+        WaitListing.Page page = Queries.page(ctx, (after, limit) -> listing.list(filter, after, limit));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("waits", page.waits());
         answer.put("next", page.next());
