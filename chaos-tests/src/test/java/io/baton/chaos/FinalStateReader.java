@@ -42,7 +42,7 @@ final class FinalStateReader {
             List<Event> events = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT e.id, e.type, e.task_id, e.wait_id, d.state FROM baton_event e
-                      JOIN baton_callback_delivery d ON d.event_id = e.id WHERE d.callback_id = ?::uuid""")) {
+                      LEFT JOIN baton_callback_delivery d ON d.event_id = e.id AND d.callback_id = ?::uuid""")) {
                 ps.setString(1, callbackId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -51,6 +51,7 @@ public final class Checker {
         checker.acknowledgedResumesHappened();
         checker.startedTasksFinished();
         checker.effectsAppliedOnce();
+        checker.stepsCheckpointedOnce();
         checker.checkpointsWithoutGaps();
         checker.effectsBelongToKnownSteps();
         checker.oneLiveAttemptAtATime();
@@ -170,6 +171,22 @@ public final class Checker {
         });
     }
 
+    /**
+     * Invariant 3. Each step checkpoints once (the chaos agents run every step once per task): a step name twice in a
+     * task's checkpoints means it ran again after it had checkpointed, or two attempts both checkpointed it.
+     */
+    private void stepsCheckpointedOnce() {
+        steps.forEach((taskId, rows) -> rows.stream()
+                .collect(Collectors.groupingBy(StepRow::step, TreeMap::new, Collectors.toList()))
+                .forEach((step, same) -> {
+                    if (same.size() > 1) {
+                        violation(Invariant.DUPLICATED_EFFECT, taskId, "step '" + step + "' checkpointed "
+                                + same.size() + " times: " + same.stream().map(r -> "#" + r.seq() + " by attempt "
+                                + r.attempt() + " on " + r.node()).toList());
+                    }
+                }));
+    }
+
     /** Invariant 4. A task's checkpoints are 1, 2, ..., n with n its step count. */
     private void checkpointsWithoutGaps() {
         for (TaskRow task : tasks.values()) {
@@ -238,8 +255,8 @@ public final class Checker {
     }
 
     /**
-     * Invariant 7. Each event reaches the receiver under one webhook-id, always correctly signed, and every event
-     * delivered (by the system's record) was received.
+     * Invariant 7. Each event reaches the receiver under one webhook-id, always correctly signed; every event was
+     * delivered (by the system's record: none left dead or never queued), and every event delivered was received.
      */
     private void callbacksStableAndSigned() {
         Map<String, Set<String>> idsPerEvent = new TreeMap<>();
@@ -260,7 +277,11 @@ public final class Checker {
             }
         });
         for (Event event : state.events()) {
-            if ("DELIVERED".equals(event.deliveryState()) && !receivedIds.contains(event.id())) {
+            if (!"DELIVERED".equals(event.deliveryState())) {
+                violation(Invariant.BAD_CALLBACK, event.taskId(), "event " + event.id() + " (" + event.type()
+                        + ") was never delivered: " + (event.deliveryState() == null ? "no delivery was queued"
+                        : "its delivery ended " + event.deliveryState()));
+            } else if (!receivedIds.contains(event.id())) {
                 violation(Invariant.BAD_CALLBACK, event.taskId(), "event " + event.id() + " (" + event.type()
                         + ") is recorded as delivered, but the receiver never got it");
             }

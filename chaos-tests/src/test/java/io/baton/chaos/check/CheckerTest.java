@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The checker is itself checked: a clean run passes, and each kind of broken run (a lost resume, a duplicated effect,
- * a gap in checkpoints, two live attempts, a duplicated or unsigned callback, a stuck task, a plaintext token) is
- * caught and named.
+ * a step checkpointed twice, a gap in checkpoints, two live attempts, a duplicated, unsigned or undelivered callback, a
+ * stuck task, a plaintext token) is caught and named.
  */
 class CheckerTest {
     private static final String TASK = "11111111-1111-1111-1111-111111111111";
@@ -152,6 +152,33 @@ class CheckerTest {
 
         assertThat(invariants(found)).containsExactly(Invariant.DUPLICATED_EFFECT);
         assertThat(found.get(0).detail()).contains("under 2 keys");
+    }
+
+    @Test
+    void aStepCheckpointedTwiceIsCaughtEvenWhenItsEffectWasDeduplicated() throws Exception {
+        State s = clean();
+        s.tasks().set(0, new TaskRow(TASK, "SUCCEEDED", 3));
+        s.steps().add(new StepRow(TASK, 3, "act", "COMPLETE", 4, "node-c")); // a newer attempt, the same step again
+
+        List<Violation> found = check(s);
+
+        assertThat(invariants(found)).containsExactly(Invariant.DUPLICATED_EFFECT);
+        assertThat(found.get(0).detail()).contains("step 'act' checkpointed 2 times", "#3 by attempt 4 on node-c");
+    }
+
+    @Test
+    void anEventWhoseDeliveryDiedOrWasNeverQueuedIsALostCallback() throws Exception {
+        State s = clean();
+        s.callbacks().remove(2);
+        s.events().set(1, new Event("evt-2", "task.succeeded", TASK, null, "DEAD"));
+        s.events().add(new Event("evt-3", "task.failed", TASK, null, null));
+
+        List<Violation> found = check(s);
+
+        assertThat(invariants(found)).containsExactly(Invariant.BAD_CALLBACK);
+        assertThat(found).extracting(Violation::detail).containsExactly(
+                "event evt-2 (task.succeeded) was never delivered: its delivery ended DEAD",
+                "event evt-3 (task.failed) was never delivered: no delivery was queued");
     }
 
     @Test
