@@ -26,5 +26,16 @@ public record ExecutionConfig(int sliceMaxSteps, Duration sliceMaxTime, Duration
      * the node starts.
      */
     public record FaultPointSetting(String point, String step) {
+        /** The one setting that is not a point: checkpoints without the attempt fence (a broken build, for tests). */
+        public static final String NO_FENCE = "no-fence";
+
+        public boolean fenceOff() {
+            return point.equals(NO_FENCE);
+        }
+    }
+
+    /** False only when {@code BATON_FAULT_POINT=no-fence} deliberately breaks the engine (chaos suite self-test). */
+    public boolean fenced() {
+        return faultPoint == null || !faultPoint.fenceOff();
     }
 }

@@ -107,7 +107,9 @@ public enum Setting {
             "Directory of agent jars for the server (each with a `META-INF/services/io.baton.agent.AgentProvider`)."),
     FAULT_POINT("BATON_FAULT_POINT", "", false,
             "Chaos testing only: `<point>[:<step>]` halts the process like `kill -9` when it reaches `before-step-body`, "
-                    + "`after-step-body` or `after-checkpoint` (of that step)."),
+                    + "`after-step-body` or `after-checkpoint` (of that step); `no-fence` turns the checkpoint fence off "
+                    + "(a stale attempt's checkpoint lands: a deliberately broken build, to show the chaos suite catches "
+                    + "it)."),
     LOG_LEVEL("BATON_LOG_LEVEL", "INFO", false,
             "Root log level of the server (`TRACE`..`ERROR`); read by its logback configuration."),
     LOG_FORMAT("BATON_LOG_FORMAT", "text", false,

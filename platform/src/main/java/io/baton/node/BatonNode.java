@@ -234,7 +234,8 @@ public final class BatonNode implements AutoCloseable {
             List<EngineListener> listeners = new ArrayList<>(builder.listeners);
             listeners.add(new MetricsListener(metrics));
             EngineEvents events = new EngineEvents(listeners, nodeId, builder.clock);
-            TaskRepository repository = new TaskRepository(database.dataSource(), json);
+            TaskRepository repository = new TaskRepository(database.dataSource(), json,
+                    config.execution().fenced());
             Scheduler scheduler = ClusterSchedulerFactory.create(config.cluster(), database.dataSource(),
                     config.quartzOverrides());
             BacklogLimit backlog = new BacklogLimit(config.execution().maxBacklog(),
@@ -363,6 +364,11 @@ public final class BatonNode implements AutoCloseable {
         }
         var setting = builder.config.execution().faultPoint();
         if (setting == null) {
+            return FaultInjector.NONE;
+        }
+        if (setting.fenceOff()) {
+            LOG.warn("FENCE OFF (BATON_FAULT_POINT=no-fence): checkpoints ignore the attempt and state; a broken build for the "
+                    + "chaos suite's self-test, never for real work");
             return FaultInjector.NONE;
         }
         FaultPoint point = FaultPoint.fromSetting(setting);

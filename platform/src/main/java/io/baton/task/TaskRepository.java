@@ -50,14 +50,18 @@ public final class TaskRepository {
                AND (? OR NOT EXISTS (SELECT 1 FROM qrtz_scheduler_state s
                                       WHERE s.sched_name = ? AND s.instance_name = baton_task.owner))""";
 
-    /** The task row and the step row in one statement (one round trip; atomic on its own). */
+    /**
+     * The task row and the step row in one statement (one round trip; atomic on its own), fenced: only the attempt
+     * that owns the running task writes (the fence is a parameter only so the chaos suite can show that turning it off
+     * is caught).
+     */
     private static final String CHECKPOINT = """
             WITH task AS (
                 UPDATE baton_task
                    SET state = ?, context = ?::jsonb, next_step = ?, step_seq = step_seq + 1, step_attempt = 0,
                        result = ?::jsonb, error = ?::jsonb, wake_at = ?, finished_at = ?, updated_at = ?,
                        resumed_with = CASE WHEN ? THEN resumed_with END
-                 WHERE id = ? AND attempt = ? AND state = 'RUNNING'
+                 WHERE id = ? AND ((attempt = ? AND state = 'RUNNING') OR NOT ?)
                 RETURNING id, step_seq)
             INSERT INTO baton_step (task_id, seq, step_name, outcome, tries, attempt, node, started_at, finished_at)
             SELECT id, step_seq, ?, ?, ?, ?, ?, ?, ? FROM task
@@ -110,10 +114,21 @@ public final class TaskRepository {
 
     private final DataSource dataSource;
     private final JsonColumns columns;
+    private final boolean fenced;
 
     public TaskRepository(DataSource dataSource, ObjectMapper json) {
+        this(dataSource, json, true);
+    }
+
+    /**
+     * With {@code fenced} false, checkpoints no longer check the attempt and the state (a stale attempt's write lands):
+     * a deliberately broken build, armed only by {@code BATON_FAULT_POINT=no-fence}, for the test that shows the chaos
+     * suite fails when the fence is gone.
+     */
+    public TaskRepository(DataSource dataSource, ObjectMapper json, boolean fenced) {
         this.dataSource = dataSource;
         this.columns = new JsonColumns(json);
+        this.fenced = fenced;
     }
 
     /** Inserts a RUNNABLE task, or returns empty if a task with this agent and idempotency key exists. */
@@ -194,13 +209,14 @@ public final class TaskRepository {
             ps.setBoolean(9, c.newState() == TaskState.FAILED);
             ps.setObject(10, run.taskId());
             ps.setLong(11, run.attempt());
-            ps.setString(12, run.stepName());
-            ps.setString(13, c.outcome());
-            ps.setInt(14, run.tries());
-            ps.setLong(15, run.attempt());
-            ps.setString(16, run.node());
-            ps.setTimestamp(17, Timestamp.from(run.startedAt()));
-            ps.setTimestamp(18, Timestamp.from(c.at()));
+            ps.setBoolean(12, fenced);
+            ps.setString(13, run.stepName());
+            ps.setString(14, c.outcome());
+            ps.setInt(15, run.tries());
+            ps.setLong(16, run.attempt());
+            ps.setString(17, run.node());
+            ps.setTimestamp(18, Timestamp.from(run.startedAt()));
+            ps.setTimestamp(19, Timestamp.from(c.at()));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
             }
