@@ -36,6 +36,8 @@ final class ChaosCluster implements AutoCloseable {
     private final Map<String, Integer> ports = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, String[]> extraEnvs = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Integer> incarnations = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each node reaches PostgreSQL through a proxy of its own (kept across restarts), for network faults. */
+    private final Map<String, DatabaseProxy> proxies = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> injected = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -59,6 +61,7 @@ final class ChaosCluster implements AutoCloseable {
     ServerProcess launch(String nodeId, String... more) {
         extraEnvs.putIfAbsent(nodeId, more); // a restart gets the settings of the first start
         Map<String, String> env = new HashMap<>(db.batonEnvironment());
+        env.put("BATON_DB_URL", proxied(nodeId));
         env.put("BATON_NODE_ID", nodeId);
         env.put("BATON_HTTP_PORT", "0");
         env.put("BATON_ADMIN_API_KEY", API_KEY);
@@ -81,6 +84,25 @@ final class ChaosCluster implements AutoCloseable {
                 List.of(Path.of("target", "test-classes")), "server");
         nodes.put(nodeId, process);
         return process;
+    }
+
+    /** The database URL through the node's proxy (the chaos ledger, an outside system, is reached directly). */
+    private String proxied(String nodeId) {
+        URI direct = URI.create(db.url().substring("jdbc:".length()));
+        DatabaseProxy proxy = proxies.computeIfAbsent(nodeId, id -> {
+            try {
+                return new DatabaseProxy(direct.getHost(), direct.getPort());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return "jdbc:postgresql://127.0.0.1:" + proxy.port() + direct.getPath() + "?sslmode=disable"
+                + (direct.getQuery() == null ? "" : "&" + direct.getQuery());
+    }
+
+    /** The proxy between a node and PostgreSQL. */
+    DatabaseProxy proxy(String nodeId) {
+        return proxies.get(nodeId);
     }
 
     /** Starts a stopped node again (same id, same settings) and waits until it is ready. */
@@ -183,6 +205,9 @@ final class ChaosCluster implements AutoCloseable {
                 // it died meanwhile
             }
             node.close();
+        }
+        for (DatabaseProxy proxy : proxies.values()) {
+            proxy.close();
         }
     }
 }

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,6 +37,7 @@ final class Nemesis {
     private final Consumer<String> log;
     private final List<Fault.Injection> injections = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
+    private final NetworkFaults network;
     private int armed;
 
     Nemesis(ChaosCluster cluster, CrashablePostgres postgres, TestDatabase db, CallbackReceiver receiver,
@@ -50,6 +50,7 @@ final class Nemesis {
         this.callbackId = callbackId;
         this.random = new Random(seed ^ 0x5DEECE66DL);
         this.log = log;
+        this.network = new NetworkFaults(cluster, workload, random);
     }
 
     List<Fault.Injection> injections() {
@@ -79,6 +80,19 @@ final class Nemesis {
             case KILL_DURING_WEBHOOK -> killDuringWebhook(at);
             case DB_CRASH -> crashDatabase(at);
             case TERMINATE_SESSIONS -> terminateSessions(at);
+            case NET_CUT -> {
+                String node = busyNode();
+                yield network.cut(node, running(node), at);
+            }
+            case NET_DELAY -> {
+                String node = busyNode();
+                yield network.delay(node, running(node), at);
+            }
+            case NET_BLACKHOLE -> {
+                String node = busyNode();
+                yield network.blackhole(node, running(node), at);
+            }
+            case NET_CUT_AFTER_COMMIT -> network.cutAfterCommit(liveNode(), at);
             case KILL_ALL -> killAll(at);
             case POISON_STEP -> poison(at);
             case RECEIVER_FAILS -> receiver(fault, CallbackReceiver.Mode.FAIL, at);
@@ -300,12 +314,39 @@ final class Nemesis {
                 disabled ? "endpoint disabled by the 410" : "no callback was sent while it answered 410", List.of());
     }
 
-    private Fault.Injection clockSkew(Instant at) {
-        boolean installed = Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"));
-        String why = installed ? "skipped: libfaketime is installed, but clock skew is not built into this harness yet"
-                : "skipped: faketime is not installed (apt-get install faketime)";
-        cluster.record("clock skew " + why);
-        return new Fault.Injection(Fault.CLOCK_SKEW, "-", at, Instant.now(), false, why, List.of());
+    /**
+     * A node restarted under libfaketime with its clock ahead or behind: the others see its check-ins as stale (or it
+     * sees theirs so), so work is recovered from nodes that are still running it; the fence must hold. Proven hit by
+     * the node's own check-in times, as PostgreSQL's clock compares them.
+     */
+    private Fault.Injection clockSkew(Instant at) throws Exception {
+        java.util.Optional<Path> library = FakeTime.library();
+        if (library.isEmpty()) {
+            String why = "skipped: faketime is not installed (apt-get install faketime)";
+            cluster.record("clock skew " + why);
+            return new Fault.Injection(Fault.CLOCK_SKEW, "-", at, Instant.now(), false, why, List.of());
+        }
+        String node = liveNode();
+        long skew = (random.nextBoolean() ? 1 : -1) * (3 + random.nextInt(8));
+        cluster.kill(node, "to restart it with its clock " + Math.abs(skew) + " s " + (skew > 0 ? "ahead" : "behind"));
+        cluster.launch(node, FakeTime.environment(library.get(), skew));
+        cluster.awaitReady(node);
+        workload.startChainsOn(node, 3, 50);
+        long observed = 0;
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        while (System.nanoTime() < until) {
+            long offset = count("""
+                    SELECT coalesce(max(last_checkin_time - (extract(epoch FROM clock_timestamp()) * 1000)::bigint), 0)
+                      FROM qrtz_scheduler_state WHERE instance_name = ?""", node);
+            observed = Math.abs(offset) > Math.abs(observed) ? offset : observed;
+            sleep(250);
+        }
+        cluster.kill(node, "to end its clock skew");
+        cluster.restart(node);
+        boolean hit = Math.abs(observed) >= Math.abs(skew) * 1000 - 1500;
+        return new Fault.Injection(Fault.CLOCK_SKEW, node, at, Instant.now(), hit, hit ? "check-ins " + observed
+                + " ms off" : "its check-ins were never seen " + skew + " s off (at most " + observed + " ms)",
+                List.of());
     }
 
     private void admin(String path, String body) throws Exception {
