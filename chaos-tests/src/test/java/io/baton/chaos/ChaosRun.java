@@ -55,8 +55,10 @@ final class ChaosRun {
                     nodes.add("node-" + i);
                 }
                 for (String node : nodes) {
-                    cluster.launch(node, "BATON_CALLBACK_RETRY_SCHEDULE", "1s,1s,2s,2s,5s,5s,10s,10s,10s",
-                            "BATON_CALLBACK_TIMEOUT", "2s");
+                    List<String> env = new ArrayList<>(List.of("BATON_CALLBACK_RETRY_SCHEDULE",
+                            "1s,1s,2s,2s,5s,5s,10s,10s,10s", "BATON_CALLBACK_TIMEOUT", "2s"));
+                    env.addAll(settings.nodeEnvironment());
+                    cluster.launch(node, env.toArray(String[]::new));
                 }
                 nodes.forEach(cluster::awaitReady);
                 String callbackId = register(cluster, receiver);
@@ -99,11 +101,12 @@ final class ChaosRun {
         }
         Instant end = Instant.now().plus(settings.duration());
         int injected = 0;
-        while (Instant.now().isBefore(end)) {
+        while (Instant.now().isBefore(end) || injected < settings.minFaults()) {
             nemesis.inject(nemesis.pick(settings.faults()));
             injected++;
-            log.accept("CHAOS progress: " + injected + " faults, " + Duration.between(Instant.now(), end).toSeconds()
-                    + " s left");
+            log.accept("CHAOS progress: " + injected + " fault(s)" + (settings.minFaults() > 0 ? " of at least "
+                    + settings.minFaults() : "") + ", " + Math.max(0, Duration.between(Instant.now(), end).toSeconds())
+                    + " s of " + settings.duration().toMinutes() + " min left");
             sleep(nemesis.interval());
         }
     }

@@ -2,16 +2,24 @@ package io.baton.chaos;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a chaos run does: the {@code short} profile injects every fault once (a few minutes; CI runs it), the
- * {@code soak} profile injects random faults for a duration. Everything random comes from {@code seed}.
+ * What a chaos run does: the {@code short} profile injects each of its faults once (every fault by default: a few
+ * minutes; CI runs it), the {@code soak} profile injects faults drawn at random for a duration. Everything random
+ * comes from {@code seed}.
  *
  * <p>From system properties: {@code chaos.profile} (short, soak), {@code chaos.seed}, {@code chaos.duration}
- * (soak; e.g. 20m), {@code chaos.nodes} (3), {@code chaos.rate} (task starts per second).
+ * (soak; e.g. 20m), {@code chaos.minFaults} (soak: it goes on past its duration until this many faults were
+ * injected; 0), {@code chaos.nodes} (3), {@code chaos.rate} (task starts per second), {@code chaos.faults} (a
+ * comma-separated list of fault labels, e.g. {@code net-cut,db-crash}; all by default).
+ *
+ * @param nodeEnvironment settings every node gets on top of the run's (name, value, ...): the broken-build test's
+ *                        {@code BATON_FAULT_POINT=no-fence}
  */
-record ChaosSettings(String profile, long seed, int nodes, Duration duration, double rate) {
+record ChaosSettings(String profile, long seed, int nodes, Duration duration, int minFaults, double rate,
+                     List<Fault> faults, List<String> nodeEnvironment) {
 
     static ChaosSettings fromSystemProperties() {
         String profile = System.getProperty("chaos.profile", "short");
@@ -23,13 +31,19 @@ record ChaosSettings(String profile, long seed, int nodes, Duration duration, do
                 profile.equals("soak") ? "20m" : "0s")).orElseThrow(() -> new IllegalArgumentException(
                 "chaos.duration is not a duration"));
         return new ChaosSettings(profile, seed == null ? new SecureRandom().nextLong() : Long.parseLong(seed),
-                Integer.getInteger("chaos.nodes", 3), duration,
-                Double.parseDouble(System.getProperty("chaos.rate", profile.equals("soak") ? "3" : "2")));
+                Integer.getInteger("chaos.nodes", 3), duration, Integer.getInteger("chaos.minFaults", 0),
+                Double.parseDouble(System.getProperty("chaos.rate", profile.equals("soak") ? "3" : "2")),
+                faults(System.getProperty("chaos.faults", "")), List.of());
     }
 
-    /** The faults of the run: every one, in an order the seed decides (short), or drawn at random (soak). */
-    List<Fault> faults() {
-        return List.of(Fault.values());
+    private static List<Fault> faults(String labels) {
+        if (labels.isBlank()) {
+            return List.of(Fault.values());
+        }
+        return Arrays.stream(labels.split(",")).map(String::trim).map(label -> Arrays.stream(Fault.values())
+                .filter(f -> f.label().equals(label)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                        "chaos.faults: unknown fault '" + label + "' (use " + Arrays.stream(Fault.values())
+                        .map(Fault::label).toList() + ")"))).toList();
     }
 
     /** The one command that replays this run. */
@@ -37,6 +51,9 @@ record ChaosSettings(String profile, long seed, int nodes, Duration duration, do
         return "./mvnw verify -pl chaos-tests -am -Dtest=none -Dit.test=ChaosSuiteIT "
                 + "-Dsurefire.failIfNoSpecifiedTests=false -Dchaos.profile=" + profile + " -Dchaos.seed=" + seed
                 + " -Dchaos.nodes=" + nodes + " -Dchaos.rate=" + rate
-                + (profile.equals("soak") ? " -Dchaos.duration=" + duration.toMinutes() + "m" : "");
+                + (profile.equals("soak") ? " -Dchaos.duration=" + duration.toMinutes() + "m" : "")
+                + (minFaults > 0 ? " -Dchaos.minFaults=" + minFaults : "")
+                + (faults.equals(List.of(Fault.values())) ? "" : " -Dchaos.faults="
+                + String.join(",", faults.stream().map(Fault::label).toList()));
     }
 }

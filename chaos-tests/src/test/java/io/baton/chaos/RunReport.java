@@ -47,6 +47,10 @@ final class RunReport {
         checks.put("duplicatedEffects", count(violations, Violation.Invariant.DUPLICATED_EFFECT));
         checks.put("stuckTasks", count(violations, Violation.Invariant.STUCK_TASK));
         checks.put("fencedWrites", (Long) db.queryValue("SELECT count(*) FROM baton_fenced_checkpoint"));
+        ObjectNode byInvariant = checks.putObject("byInvariant");
+        for (Violation.Invariant invariant : Violation.Invariant.values()) {
+            byInvariant.put(invariant.name(), count(violations, invariant));
+        }
         ArrayNode list = checks.putArray("details");
         violations.stream().limit(50).forEach(v -> list.add(v.toString()));
         ArrayNode failures = report.putArray("problems");
