@@ -49,7 +49,7 @@ record ChaosSettings(String profile, long seed, int nodes, Duration duration, in
     /** The one command that replays this run. */
     String replayCommand() {
         return "./mvnw verify -pl chaos-tests -am -Dtest=none -Dit.test=ChaosSuiteIT "
-                + "-Dsurefire.failIfNoSpecifiedTests=false -Dchaos.profile=" + profile + " -Dchaos.seed=" + seed
+                + "-Dchaos.profile=" + profile + " -Dchaos.seed=" + seed
                 + " -Dchaos.nodes=" + nodes + " -Dchaos.rate=" + rate
                 + (profile.equals("soak") ? " -Dchaos.duration=" + duration.toMinutes() + "m" : "")
                 + (minFaults > 0 ? " -Dchaos.minFaults=" + minFaults : "")

@@ -60,7 +60,7 @@ class HttpFuzzIT {
     void aFewThousandMalformedRequestsGetA4xxProblemChangeNothingAndLeakNoSecret() throws Exception {
         long seed = Long.getLong("fuzz.seed", random.nextLong());
         System.out.println("FUZZ seed " + seed + " (" + REQUESTS + " requests); replay with: ./mvnw verify -pl ops -am "
-                + "-Dit.test=HttpFuzzIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.seed=" + seed);
+                + "-Dit.test=HttpFuzzIT -Dtest=none -Dfuzz.seed=" + seed);
         String adminKey = "fuzz-admin-key-" + HexFormat.of().formatHex(bytes(16));
         String tokenKey = HexFormat.of().formatHex(bytes(32));
         String sourceSecret = "whsec_" + Base64.getEncoder().encodeToString(bytes(32));
