@@ -31,9 +31,19 @@ public final class WaitRepository {
             resume_step, timeout_step, failure_step, signing_key_id, signing_secret, payload, payload_hash, created_at,
             resolved_at""";
 
+    /**
+     * PENDING while the task still runs the step that minted the link; CANCELLED (its token answers 410) when the
+     * task was cancelled, finished or moved on meanwhile: a link minted too late never buffers deliveries for a wait
+     * that cannot open. The task row is share-locked, so a cancel that commits first is seen, and one that comes later
+     * waits for this row and cancels it with the task's other waits.
+     */
     private static final String REGISTER_PENDING = """
-            INSERT INTO baton_wait (id, task_id, seq, kind, token_hash, state, created_at)
-            VALUES (?, ?, ?, 'TOKEN', ?, 'PENDING', ?)
+            WITH task AS (SELECT state = 'RUNNING' AND step_seq = ? - 1 AS current FROM baton_task WHERE id = ?
+                             FOR SHARE)
+            INSERT INTO baton_wait (id, task_id, seq, kind, token_hash, state, created_at, resolved_at)
+            SELECT ?, ?, ?, 'TOKEN', ?, CASE WHEN current THEN 'PENDING' ELSE 'CANCELLED' END, ?,
+                   CASE WHEN current THEN NULL ELSE ?::timestamptz END
+              FROM task
             ON CONFLICT (task_id, seq) DO NOTHING""";
 
     private static final String OPEN = """
@@ -154,15 +164,21 @@ public final class WaitRepository {
     public record DeliveryRecord(String payloadHash, DeliveryReceipt receipt) {
     }
 
-    /** Registers the token's wait before the step finishes, so early deliveries can be kept. Idempotent. */
+    /**
+     * Registers the token's wait before the step finishes, so early deliveries can be kept (revoked at once if the
+     * task no longer runs that step). Idempotent.
+     */
     public void registerPending(Connection c, UUID taskId, int seq, String tokenHash, Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(REGISTER_PENDING)) {
-            ps.setObject(1, UUID.randomUUID());
+            ps.setInt(1, seq);
             ps.setObject(2, taskId);
-            ps.setInt(3, seq);
-            ps.setString(4, tokenHash);
-            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setObject(3, UUID.randomUUID());
+            ps.setObject(4, taskId);
+            ps.setInt(5, seq);
+            ps.setString(6, tokenHash);
+            ps.setTimestamp(7, Timestamp.from(now));
+            ps.setTimestamp(8, Timestamp.from(now));
             ps.executeUpdate();
         }
     }

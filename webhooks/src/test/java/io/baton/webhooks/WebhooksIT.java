@@ -64,6 +64,11 @@ class WebhooksIT {
                 .step("mint-and-go", ctx -> {
                     tokens.put(ctx.taskId(), ctx.resumeLink().token());
                     return StepOutcome.complete("did not wait");
+                }).build(), Agent.named("late-linker")
+                .step("hold-then-mint", ctx -> {
+                    holds.computeIfAbsent(ctx.taskId(), k -> new CountDownLatch(1)).await(30, TimeUnit.SECONDS);
+                    tokens.put(ctx.taskId(), ctx.resumeLink().token());
+                    return StepOutcome.await(Wait.token(Duration.ofMinutes(1)).build());
                 }).build());
         List<EventSource> sources = List.of(new EventSource("orders", "standard-webhooks", SOURCE_SECRET, "/order/id",
                 Duration.ofMinutes(10)));
@@ -339,6 +344,21 @@ class WebhooksIT {
                 "webhook-timestamp", Long.toString(now), "webhook-signature", signer.sign("m1", now, body)));
         assertThat(read(signed).path("status").asText()).isEqualTo("resumed");
         assertThat(result(id).path("approved").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aLinkMintedAfterItsTaskWasCancelledIsRevokedAtOnceAndNeverBuffersADelivery() throws Exception {
+        UUID id = start("late-linker", "{}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> holds.containsKey(id)); // the step runs, and holds
+        a.node.tasks().cancel(id);
+        holds.get(id).countDown(); // now it mints its link, after the cancel committed
+        await().atMost(Duration.ofSeconds(20)).until(() -> tokens.containsKey(id));
+        String path = "/hooks/" + tokens.get(id);
+
+        assertRefusedWithoutChange(410, "cancelled", () -> a.postJson(path, "{\"late\": true}", Map.of()));
+        assertThat(db.queryValue("SELECT string_agg(state, ',') FROM baton_wait WHERE task_id = ?", id))
+                .isEqualTo("CANCELLED");
+        assertThat(state(id)).isEqualTo(TaskState.CANCELLED);
     }
 
     @Test
