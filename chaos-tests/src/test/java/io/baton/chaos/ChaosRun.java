@@ -73,6 +73,7 @@ final class ChaosRun {
                     log.accept("CHAOS faults done; settling (clients finish, tasks end, callbacks arrive)");
                     workload.close();
                 }
+                replayDeadDeliveries(cluster, callbackId, started, db);
                 settle(db);
                 List<Op> ops = history.ops();
                 FinalState state = new FinalStateReader().read(db, callbackId, receiver::log);
@@ -160,6 +161,28 @@ final class ChaosRun {
             problems.add("no task was started");
         }
         return problems;
+    }
+
+    /**
+     * What an operator does after an outage: replay every delivery that ran out of attempts during the faults (a
+     * delivery may die by design: the receiver failed past its retry schedule). Then every event must arrive.
+     */
+    private void replayDeadDeliveries(ChaosCluster cluster, String callbackId, Instant since, TestDatabase db)
+            throws Exception {
+        long dead = (Long) db.queryValue("SELECT count(*) FROM baton_callback_delivery WHERE state = 'DEAD'");
+        if (dead == 0) {
+            return;
+        }
+        String node = cluster.nodeIds().stream().filter(n -> !n.startsWith("armed-") && cluster.isAlive(n))
+                .findFirst().orElseThrow();
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + cluster.port(node) + "/admin/api/callbacks/" + callbackId
+                                + "/replay-failed"))
+                .header("Authorization", "Bearer " + ChaosCluster.API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"since\": \"" + since.minus(Duration.ofHours(1))
+                        + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        log.accept("CHAOS " + dead + " callback delivery(ies) had run out of attempts; the operator's replay answered "
+                + answer.statusCode() + ": " + answer.body());
     }
 
     private static String register(ChaosCluster cluster, CallbackReceiver receiver) throws Exception {

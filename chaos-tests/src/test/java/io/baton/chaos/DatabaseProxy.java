@@ -62,10 +62,10 @@ final class DatabaseProxy implements AutoCloseable {
     }
 
     /** Back to passing bytes; connections that lost packets in a blackhole are cut (their stream is broken). */
-    int heal() {
-        Mode was = mode;
+    synchronized int heal() {
+        int cut = mode == Mode.BLACKHOLE ? cut() : 0; // before passing again: no byte follows a swallowed one
         mode = Mode.PASS;
-        return was == Mode.BLACKHOLE ? cut() : 0;
+        return cut;
     }
 
     /** Closes every open connection at once (as a reset would); returns how many. */
@@ -73,6 +73,15 @@ final class DatabaseProxy implements AutoCloseable {
         List<Link> open = List.copyOf(links);
         open.forEach(Link::close);
         return open.size();
+    }
+
+    /** One cut per arming, even when two connections commit at once. */
+    private synchronized boolean claimCut() {
+        if (mode != Mode.CUT_AFTER_COMMIT) {
+            return false;
+        }
+        mode = Mode.PASS;
+        return true;
     }
 
     long delayed() {
@@ -170,9 +179,8 @@ final class DatabaseProxy implements AutoCloseable {
                 delayed.incrementAndGet();
                 sleep(delayMillis);
             }
-            if (commit && now == Mode.CUT_AFTER_COMMIT) {
+            if (commit && now == Mode.CUT_AFTER_COMMIT && claimCut()) {
                 severed = true; // before the commit goes out, so its answer is never relayed (that pump then cuts)
-                mode = Mode.PASS;
                 commitsCut.incrementAndGet();
                 out.write(buffer, 0, n);
                 out.flush();

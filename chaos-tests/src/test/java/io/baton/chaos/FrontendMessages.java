@@ -80,10 +80,10 @@ final class FrontendMessages {
             wroteBaton = false;
             return wrote;
         }
-        if (q.equals("ROLLBACK")) {
+        if (q.equals("ROLLBACK") || q.startsWith("BEGIN")) { // a new transaction: autocommit writes before it are done
             wroteBaton = false;
         } else if (q.contains("BATON_") && (q.startsWith("INSERT") || q.startsWith("UPDATE") || q.startsWith("DELETE")
-                || q.startsWith("WITH"))) {
+                || q.startsWith("WITH") && (q.contains("UPDATE ") || q.contains("INSERT ") || q.contains("DELETE ")))) {
             wroteBaton = true;
         }
         return false;

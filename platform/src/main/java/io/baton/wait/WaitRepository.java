@@ -32,14 +32,15 @@ public final class WaitRepository {
             resolved_at""";
 
     /**
-     * PENDING while the task still runs the step that minted the link; CANCELLED (its token answers 410) when the
-     * task was cancelled, finished or moved on meanwhile: a link minted too late never buffers deliveries for a wait
-     * that cannot open. The task row is share-locked, so a cancel that commits first is seen, and one that comes later
+     * PENDING while the task has not passed the step that minted the link (it may also be queued again for it, after
+     * a takeover: the step's next run mints the same token); CANCELLED (its token answers 410) when the task was
+     * cancelled or finished, or checkpointed that step meanwhile: a link minted too late never buffers deliveries for
+     * a wait that cannot open. The task row is share-locked, so a cancel that commits first is seen, and one that comes later
      * waits for this row and cancels it with the task's other waits.
      */
     private static final String REGISTER_PENDING = """
-            WITH task AS (SELECT state = 'RUNNING' AND step_seq = ? - 1 AS current FROM baton_task WHERE id = ?
-                             FOR SHARE)
+            WITH task AS (SELECT state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND step_seq < ? AS current
+                            FROM baton_task WHERE id = ? FOR SHARE)
             INSERT INTO baton_wait (id, task_id, seq, kind, token_hash, state, created_at, resolved_at)
             SELECT ?, ?, ?, 'TOKEN', ?, CASE WHEN current THEN 'PENDING' ELSE 'CANCELLED' END, ?,
                    CASE WHEN current THEN NULL ELSE ?::timestamptz END
