@@ -48,6 +48,9 @@ record ChaosSettings(String profile, long seed, int nodes, Duration duration, in
 
     /** The one command that replays this run. */
     String replayCommand() {
+        if (!nodeEnvironment.isEmpty()) { // the broken-build self-test: its nodes' settings are its own
+            return "./mvnw verify -pl chaos-tests -am -Dtest=none -Dit.test=BrokenFenceIT -Dchaos.seed=" + seed;
+        }
         return "./mvnw verify -pl chaos-tests -am -Dtest=none -Dit.test=ChaosSuiteIT "
                 + "-Dchaos.profile=" + profile + " -Dchaos.seed=" + seed
                 + " -Dchaos.nodes=" + nodes + " -Dchaos.rate=" + rate
