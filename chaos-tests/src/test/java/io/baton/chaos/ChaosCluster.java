@@ -153,6 +153,15 @@ final class ChaosCluster implements AutoCloseable {
         return json.readTree(response.body());
     }
 
+    /** POSTs a JSON body to the admin API of a live node (not an armed one), as the admin. */
+    HttpResponse<String> admin(String path, String body) throws IOException, InterruptedException {
+        String node = nodeIds().stream().filter(n -> !n.startsWith("armed-") && isAlive(n)).findFirst()
+                .orElseThrow();
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ports.get(node) + path))
+                .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** POSTs a JSON body to a path of a node (no credentials: webhooks). */
     HttpResponse<String> post(String nodeId, String path, String body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ports.get(nodeId) + path))

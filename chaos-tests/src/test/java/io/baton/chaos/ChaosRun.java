@@ -8,9 +8,6 @@ import io.baton.chaos.check.Violation;
 import io.baton.chaos.history.History;
 import io.baton.chaos.history.Op;
 import io.baton.testing.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,24 +170,15 @@ final class ChaosRun {
         if (dead == 0) {
             return;
         }
-        String node = cluster.nodeIds().stream().filter(n -> !n.startsWith("armed-") && cluster.isAlive(n))
-                .findFirst().orElseThrow();
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://localhost:" + cluster.port(node) + "/admin/api/callbacks/" + callbackId
-                                + "/replay-failed"))
-                .header("Authorization", "Bearer " + ChaosCluster.API_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"since\": \"" + since.minus(Duration.ofHours(1))
-                        + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = cluster.admin("/admin/api/callbacks/" + callbackId + "/replay-failed",
+                "{\"since\": \"" + since.minus(Duration.ofHours(1)) + "\"}");
         log.accept("CHAOS " + dead + " callback delivery(ies) had run out of attempts; the operator's replay answered "
                 + answer.statusCode() + ": " + answer.body());
     }
 
     private static String register(ChaosCluster cluster, CallbackReceiver receiver) throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://localhost:" + cluster.port(cluster.nodeIds().get(0)) + "/admin/api/callbacks"))
-                .header("Authorization", "Bearer " + ChaosCluster.API_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"" + receiver.url()
-                        + "\", \"eventTypes\": [\"*\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = cluster.admin("/admin/api/callbacks", "{\"url\": \"" + receiver.url()
+                + "\", \"eventTypes\": [\"*\"]}");
         if (answer.statusCode() != 201) {
             throw new IllegalStateException("registering the receiver failed: " + answer.body());
         }

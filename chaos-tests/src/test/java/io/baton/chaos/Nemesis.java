@@ -2,9 +2,6 @@ package io.baton.chaos;
 
 import io.baton.execution.HaltingFaultInjector;
 import io.baton.testing.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,7 +33,6 @@ final class Nemesis {
     private final Random random;
     private final Consumer<String> log;
     private final List<Fault.Injection> injections = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final NetworkFaults network;
     private int armed;
 
@@ -350,12 +346,7 @@ final class Nemesis {
     }
 
     private void admin(String path, String body) throws Exception {
-        String node = cluster.nodeIds().stream().filter(n -> !n.startsWith("armed-") && cluster.isAlive(n))
-                .findFirst().orElseThrow();
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + cluster.port(node) + path)).header("Authorization", "Bearer " + ChaosCluster.API_KEY)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = cluster.admin(path, body);
         if (answer.statusCode() / 100 != 2) {
             throw new IllegalStateException(path + " answered " + answer.statusCode() + ": " + answer.body());
         }
